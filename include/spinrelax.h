@@ -1,0 +1,17 @@
+/**
+ * @file spinrelax.h
+ * @brief spinrelax: NMR spin-lattice relaxation in ion conductors.
+ *
+ * The umbrella header: include this one file and link with
+ * `pkg-config --cflags --libs spinrelax`.  Every module header is
+ * self-contained and needs no GSL, FFTW or HDF5 header.
+ */
+#ifndef SPINRELAX_H
+#define SPINRELAX_H
+
+#include "spinrelax/common.h"
+#include "spinrelax/nucleus.h"
+#include "spinrelax/spectral.h"
+#include "spinrelax/rates.h"
+
+#endif /* SPINRELAX_H */

@@ -1,0 +1,27 @@
+/* Internal helpers shared by the library's modules.  Not installed.
+ * Internal functions carry the prefix srxi_ and are never exported. */
+#ifndef SPINRELAX_INTERNAL_H
+#define SPINRELAX_INTERNAL_H
+
+#include <math.h>
+#include <stdarg.h>
+
+#include "spinrelax/common.h"
+
+#if defined(__GNUC__)
+#define SRXI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define SRXI_PRINTF(a, b)
+#endif
+
+/* Write a formatted message into diag (if not NULL) and return code. */
+int srxi_fail(srx_diag *diag, int code, const char *fmt, ...) SRXI_PRINTF(3, 4);
+
+/* Prefix an existing diag message with "prefix: " (no-op for NULL diag). */
+void srxi_diag_prefix(srx_diag *diag, const char *fmt, ...) SRXI_PRINTF(2, 3);
+
+#define SRXI_PI 3.14159265358979323846
+
+static inline int srxi_isfinite(double x) { return isfinite(x) != 0; }
+
+#endif
