@@ -328,9 +328,11 @@ static int eval_lnh(srx_spectral_kind kind, double lx, double shape, lnh_result 
     return srxi_fail(diag, SRX_EINVAL, "spectral: unknown spectral-density kind %d", (int)kind);
 }
 
-int srx_spectral_j_deriv(srx_spectral_kind kind, double frequency_hz, double ln_tau,
-                         double shape, double *j_s, double *dj_dln_tau_s, double *dj_dshape_s,
-                         srx_diag *diag)
+/* J and derivatives from ln tau; when tau itself is known (tau_s > 0) it
+ * multiplies exp(ln h) directly, which saves the rounding of exp(ln tau). */
+static int j_core(srx_spectral_kind kind, double frequency_hz, double ln_tau, double tau_s,
+                  double shape, double *j_s, double *dj_dln_tau_s, double *dj_dshape_s,
+                  srx_diag *diag)
 {
     lnh_result r = {0.0, 0.0, 0.0};
     double lx, lnj, j;
@@ -356,13 +358,23 @@ int srx_spectral_j_deriv(srx_spectral_kind kind, double frequency_hz, double ln_
     lnj = ln_tau + r.lnh;
     if (lnj > 709.0)
         return srxi_fail(diag, SRX_ERANGE, "spectral: J = exp(%g) s overflows", lnj);
-    j = exp(lnj);
+    if (tau_s > 0.0 && r.lnh > -700.0 && r.lnh < 700.0 && lnj > -700.0)
+        j = tau_s * exp(r.lnh);
+    else
+        j = exp(lnj);
     *j_s = j;
     if (dj_dln_tau_s)
         *dj_dln_tau_s = j * (1.0 + r.dlx);
     if (dj_dshape_s)
         *dj_dshape_s = j * r.dshape;
     return SRX_OK;
+}
+
+int srx_spectral_j_deriv(srx_spectral_kind kind, double frequency_hz, double ln_tau,
+                         double shape, double *j_s, double *dj_dln_tau_s, double *dj_dshape_s,
+                         srx_diag *diag)
+{
+    return j_core(kind, frequency_hz, ln_tau, 0.0, shape, j_s, dj_dln_tau_s, dj_dshape_s, diag);
 }
 
 int srx_spectral_j(srx_spectral_kind kind, double frequency_hz, double tau_s, double shape,
@@ -373,7 +385,7 @@ int srx_spectral_j(srx_spectral_kind kind, double frequency_hz, double tau_s, do
     if (!(tau_s > 0.0) || !srxi_isfinite(tau_s))
         return srxi_fail(diag, SRX_EDOM, "spectral: tau = %g s must be positive and finite",
                          tau_s);
-    return srx_spectral_j_deriv(kind, frequency_hz, log(tau_s), shape, j_s, NULL, NULL, diag);
+    return j_core(kind, frequency_hz, log(tau_s), tau_s, shape, j_s, NULL, NULL, diag);
 }
 
 int srx_spectral_j_at_t(srx_spectral_kind kind, double frequency_hz, double temperature_k,
