@@ -8,10 +8,14 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/srxpc.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 ${MAKE:-make} -s -C "$top_builddir" install DESTDIR="$tmp/root" >"$tmp/install.log" 2>&1 || {
     cat "$tmp/install.log"; exit 1; }
-pcdir=$(find "$tmp/root" -name spinrelax.pc -exec dirname {} \;)
-[ -n "$pcdir" ] || { echo "spinrelax.pc not installed"; exit 1; }
-export PKG_CONFIG_PATH="$pcdir"
-export PKG_CONFIG_SYSROOT_DIR="$tmp/root"
+pc=$(find "$tmp/root" -name spinrelax.pc | head -n 1)
+[ -n "$pc" ] || { echo "spinrelax.pc not installed"; exit 1; }
+# point the staged .pc at the staging directory (a sysroot would also move
+# the dependencies' own -L paths)
+prefix=$(sed -n 's/^prefix=//p' "$pc")
+mkdir -p "$tmp/pc"
+sed "s|^prefix=.*|prefix=$tmp/root$prefix|" "$pc" > "$tmp/pc/spinrelax.pc"
+export PKG_CONFIG_PATH="$tmp/pc"
 cat > "$tmp/x.c" <<'CEOF'
 #include <spinrelax.h>
 #include <stdio.h>
@@ -36,6 +40,6 @@ LD_LIBRARY_PATH="$libdir" "$tmp/x"
 # static linking through Libs.private / Requires.private
 if [ -f "$libdir/libspinrelax.a" ]; then
     ${CC:-cc} "$tmp/x.c" -o "$tmp/xs" $(pkg-config --static --cflags spinrelax) \
-        "$libdir/libspinrelax.a" $(pkg-config --static --libs-only-other --libs-only-l spinrelax | sed 's/-lspinrelax//')
+        "$libdir/libspinrelax.a" $(pkg-config --static --libs spinrelax | sed 's/-lspinrelax//')
     "$tmp/xs"
 fi

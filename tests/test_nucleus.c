@@ -7,23 +7,29 @@
 START_TEST(larmor_frequencies_of_the_seed_magnet)
 {
     /* The seed's 7.0 T magnet: 1H 300.00 MHz, 7Li 116.59 MHz, 23Na 79.35 MHz.
-     * Xi ratios (Harris 2001) link them independently of gamma:
-     * nu(X) = Xi(X) / 100 * nu(1H). */
+     * Spectrometer frequencies follow the Xi ratios (Harris 2001):
+     * nu(X) = Xi(X) / 100 * nu(1H), to the paper's 5 digits.  The bare
+     * gyromagnetic ratios give frequencies that differ from these by the
+     * shielding of the reference compounds (1H in TMS, 7Li in LiCl(aq):
+     * 1e-4; 23Na in NaCl(aq): 7e-4). */
     srx_nucleus h, li, na;
     double nu_h, nu_li, nu_na, b0;
     ck_assert_int_eq(srx_nucleus_lookup("1H", &h, NULL), SRX_OK);
     ck_assert_int_eq(srx_nucleus_lookup("7Li", &li, NULL), SRX_OK);
     ck_assert_int_eq(srx_nucleus_lookup("23na", &na, NULL), SRX_OK);
+    ck_assert_double_eq_tol(li.xi_percent / 100.0 * 300.00e6, 116.59e6, 0.005e6);
+    /* the paper writes 79.35 for 79.356 */
+    ck_assert_double_eq_tol(na.xi_percent / 100.0 * 300.00e6, 79.35e6, 0.01e6);
     b0 = 300.00e6 * 2.0 * 3.14159265358979323846 / h.gamma_rad_per_s_per_t;
+    ck_assert_double_eq_tol(b0, 7.0, 0.05); /* "7.0 T" */
     ck_assert_int_eq(srx_nucleus_larmor_hz(&h, b0, &nu_h, NULL), SRX_OK);
     ck_assert_int_eq(srx_nucleus_larmor_hz(&li, b0, &nu_li, NULL), SRX_OK);
     ck_assert_int_eq(srx_nucleus_larmor_hz(&na, b0, &nu_na, NULL), SRX_OK);
     srxt_assert_rel(nu_h, 300.00e6, 1e-12);
-    /* the paper quotes 5 digits; gamma and Xi agree to ~1e-6 */
-    srxt_assert_rel(nu_li, 116.59e6, 5e-5);
-    srxt_assert_rel(nu_na, 79.35e6, 5e-5);
-    srxt_assert_rel(nu_li / nu_h, li.xi_percent / 100.0, 2e-6);
-    srxt_assert_rel(nu_na / nu_h, na.xi_percent / 100.0, 2e-6);
+    srxt_assert_rel(nu_li, 116.59e6, 1e-4);
+    srxt_assert_rel(nu_na, 79.35e6, 1e-3);
+    srxt_assert_rel(nu_li / nu_h, fabs(li.gamma_rad_per_s_per_t / h.gamma_rad_per_s_per_t),
+                    1e-14);
 }
 END_TEST
 
@@ -48,8 +54,9 @@ END_TEST
 START_TEST(every_entry_is_consistent)
 {
     /* gamma ratio equals the Xi ratio for every isotope (two independent
-     * columns of the IUPAC table): |gamma_X / gamma_H| = Xi_X / 100 to 1e-5
-     * (Xi refers to the shift reference compound, hence not exact). */
+     * columns of the IUPAC table): |gamma_X / gamma_H| = Xi_X / 100 up to the
+     * shielding of the reference compounds, below 1e-3 for these nuclei
+     * (largest: 29Si in TMS, ~8e-4).  A typo in either column would show. */
     size_t i, n = srx_nucleus_count();
     srx_nucleus h, x;
     ck_assert_int_eq(srx_nucleus_lookup("1H", &h, NULL), SRX_OK);
@@ -57,7 +64,7 @@ START_TEST(every_entry_is_consistent)
     for (i = 0; i < n; i++) {
         ck_assert_int_eq(srx_nucleus_get(i, &x), SRX_OK);
         ck_assert_msg(srxt_reldiff(fabs(x.gamma_rad_per_s_per_t / h.gamma_rad_per_s_per_t),
-                                   x.xi_percent / 100.0) < 1e-4,
+                                   x.xi_percent / 100.0) < 1e-3,
                       "%s: gamma and Xi disagree", x.label);
         ck_assert_msg((x.spin > 0.5) == (x.quadrupole_moment_m2 != 0.0), "%s: Q vs spin", x.label);
     }

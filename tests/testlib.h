@@ -10,6 +10,8 @@
 #ifndef SRX_TESTLIB_H
 #define SRX_TESTLIB_H
 
+#include <config.h>
+
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
