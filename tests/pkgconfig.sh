@@ -34,12 +34,13 @@ int main(void)
     return r1 > 0 ? 0 : 1;
 }
 CEOF
-${CC:-cc} "$tmp/x.c" -o "$tmp/x" $(pkg-config --cflags --libs spinrelax)
+# the build's own CFLAGS/LDFLAGS matter only for sanitizer builds
+${CC:-cc} $SRX_BUILD_CFLAGS "$tmp/x.c" -o "$tmp/x" $(pkg-config --cflags --libs spinrelax) $SRX_BUILD_LDFLAGS
 libdir=$(dirname "$(find "$tmp/root" -name 'libspinrelax.so' | head -n 1)")
 LD_LIBRARY_PATH="$libdir" "$tmp/x"
 # static linking through Libs.private / Requires.private
 if [ -f "$libdir/libspinrelax.a" ]; then
-    ${CC:-cc} "$tmp/x.c" -o "$tmp/xs" $(pkg-config --static --cflags spinrelax) \
+    ${CC:-cc} $SRX_BUILD_CFLAGS "$tmp/x.c" -o "$tmp/xs" $(pkg-config --static --cflags spinrelax) $SRX_BUILD_LDFLAGS \
         "$libdir/libspinrelax.a" $(pkg-config --static --libs spinrelax | sed 's/-lspinrelax//')
     "$tmp/xs"
 fi
