@@ -14,5 +14,6 @@
 #include "spinrelax/spectral.h"
 #include "spinrelax/rates.h"
 #include "spinrelax/fit.h"
+#include "spinrelax/transient.h"
 
 #endif /* SPINRELAX_H */
