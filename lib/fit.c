@@ -84,7 +84,7 @@ void srx_fit_options_init(srx_fit_options *opts)
     opts->max_iter = 200;
     opts->xtol = 1e-10;
     opts->gtol = 1e-12;
-    opts->ftol = 1e-14;
+    opts->ftol = 1e-10;
     opts->singular_tol = 1e-10;
     opts->fd_step = 0.0;
 }
@@ -613,6 +613,16 @@ static int check_params(srx_fit *fit, srx_fit_param *params, srx_diag *diag)
     return SRX_OK;
 }
 
+/* sum of squares of the first n residuals (the rest is padding) */
+static double sum_squares(const double *f, size_t n)
+{
+    double s = 0.0;
+    size_t i;
+    for (i = 0; i < n; i++)
+        s += f[i] * f[i];
+    return s;
+}
+
 static int test_converged(srx_fit *fit, gsl_multifit_nlinear_workspace *w,
                           const srx_fit_options *o, double chi2_old, double chi2)
 {
@@ -627,7 +637,7 @@ static int test_converged(srx_fit *fit, gsl_multifit_nlinear_workspace *w,
     if (chi2 == 0.0)
         return 1;
     for (c = 0; c < k; c++) {
-        double xc = gsl_vector_get(x, c), d = gsl_vector_get(dx, c);
+        double xc = x->data[c * x->stride], d = dx->data[c * dx->stride];
         if (!(fabs(d) <= o->xtol * (fabs(xc) + o->xtol)))
             small_step = 0;
     }
@@ -641,8 +651,8 @@ static int test_converged(srx_fit *fit, gsl_multifit_nlinear_workspace *w,
         for (c = 0; c < k; c++) {
             double dot = 0.0, jn = 0.0;
             for (i = 0; i < n; i++) {
-                double jv = gsl_matrix_get(J, i, c);
-                dot += jv * gsl_vector_get(f, i);
+                double jv = J->data[i * J->tda + c];
+                dot += jv * f->data[i * f->stride];
                 jn += jv * jv;
             }
             if (jn > 0.0)
@@ -784,10 +794,7 @@ int srx_fit_run(srx_fit *fit, const srx_fit_model *model, size_t n_points, const
                                  "start values");
             return srxi_fail(diag, SRX_EDOM, "fit: model Jacobian not finite at the start values");
         }
-        {
-            double fn = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w));
-            chi2 = fn * fn;
-        }
+        chi2 = sum_squares(gsl_multifit_nlinear_residual(w)->data, n);
         if (chi2 == 0.0)
             converged = 1;
         while (!converged && n_iter < o.max_iter) {
@@ -810,10 +817,7 @@ int srx_fit_run(srx_fit *fit, const srx_fit_model *model, size_t n_points, const
                 break;
             n_iter++;
             chi2_old = chi2;
-            {
-                double fn = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w));
-                chi2 = fn * fn;
-            }
+            chi2 = sum_squares(gsl_multifit_nlinear_residual(w)->data, n);
             if (test_converged(fit, w, &o, chi2_old, chi2))
                 converged = 1;
         }

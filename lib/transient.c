@@ -396,6 +396,39 @@ static double scan_rate(const srx_transient_fitter *tf, int lin, double lnR0, do
     return x;
 }
 
+/* First guess of ln R: where the signal, normalised between the means of
+ * its earliest and latest eighth, first crosses 1/e (interpolated in ln t);
+ * the geometric mean of the positive delays when that fails. */
+static double crossing_lnR(const srx_transient_fitter *tf, double fallback)
+{
+    size_t i, n = tf->n, m = n / 8 > 0 ? n / 8 : 1;
+    double y0 = 0.0, y1 = 0.0, prev_e = 1.0, prev_lt = 0.0;
+    int have_prev = 0;
+    for (i = 0; i < m; i++) {
+        y0 += tf->y[i];
+        y1 += tf->y[n - 1 - i];
+    }
+    y0 /= (double)m;
+    y1 /= (double)m;
+    if (!(fabs(y0 - y1) > 0.0))
+        return fallback;
+    for (i = 0; i < n; i++) {
+        double e = (tf->y[i] - y1) / (y0 - y1);
+        if (!(tf->t[i] > 0.0))
+            continue;
+        if (e < 0.36787944117144233) {
+            if (!have_prev || tf->lt[i] == prev_lt)
+                return -tf->lt[i];
+            return -(prev_lt + (prev_e - 0.36787944117144233) / (prev_e - e) *
+                                   (tf->lt[i] - prev_lt));
+        }
+        prev_e = e;
+        prev_lt = tf->lt[i];
+        have_prev = 1;
+    }
+    return fallback;
+}
+
 /* Start values into p[NP]; lin = the linear sub-problem of the model */
 static void start_values(srx_transient_fitter *tf, int lin, int offset, double p[NP])
 {
@@ -411,7 +444,7 @@ static void start_values(srx_transient_fitter *tf, int lin, int offset, double p
         }
     lo = log(1e-3 / tmax);
     hi = log(1e3 / tmin);
-    lnR = scan_rate(tf, lin, -slt / (double)npos, 1.0, lo, hi);
+    lnR = scan_rate(tf, lin, crossing_lnR(tf, -slt / (double)npos), 1.0, lo, hi);
     if (tf->shape == SRX_TRANSIENT_STRETCHED) {
         /* Weibull plot of the normalised signal */
         double Sx = 0, Sy = 0, Sxx = 0, Sxy = 0, cnt = 0;

@@ -38,10 +38,12 @@
  * **Starting values** are automatic.  The delays are sorted (a copy; any
  * order, repeats and t = 0 allowed); for a trial rate the linear parameters
  * (M0, c, f M0) have a closed-form least-squares solution, so the chi-square
- * profile over ln R is scanned from R = 1 / (geometric mean of the positive
- * delays) in factors of 2 until a minimum is bracketed (within
- * [1e-3 / t_max, 1e3 / t_min], t_min the smallest positive delay) and
- * refined by a parabola; for the stretched model gamma then comes from a
+ * profile over ln R is scanned in factors of 2 until a minimum is bracketed
+ * (within [1e-3 / t_max, 1e3 / t_min], t_min the smallest positive delay)
+ * and refined by a parabola.  The scan starts where the signal, normalised
+ * between the means of its earliest and latest eighth, first crosses 1/e
+ * (interpolated in ln t), or at 1 / (geometric mean of the positive delays)
+ * if it never does; for the stretched model gamma then comes from a
  * straight line through ln(-ln e(t)) against ln t (e the signal normalised
  * by the profile's linear parameters, points with 0.05 < e < 0.95), clamped
  * to [0.25, 0.95], and R is rescanned with that gamma.
