@@ -13,5 +13,7 @@
 #include "spinrelax/nucleus.h"
 #include "spinrelax/spectral.h"
 #include "spinrelax/rates.h"
+#include "spinrelax/fit.h"
+#include "spinrelax/transient.h"
 
 #endif /* SPINRELAX_H */
