@@ -13,5 +13,6 @@
 #include "spinrelax/nucleus.h"
 #include "spinrelax/spectral.h"
 #include "spinrelax/rates.h"
+#include "spinrelax/h5store.h"
 
 #endif /* SPINRELAX_H */
