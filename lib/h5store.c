@@ -2671,7 +2671,7 @@ int srx_h5_parse_csv(const char *text, size_t len, srx_h5_series *s, srx_diag *d
                 break;
             q = comma + 1;
         }
-        isnum = nf >= 1 && nf <= 4 && csv_number(fb[0], fe[0], &x[0]);
+        isnum = csv_number(fb[0], fe[0], &x[0]);
         if (first && !isnum) {
             first = 0; /* a header line */
             continue;
@@ -2679,8 +2679,8 @@ int srx_h5_parse_csv(const char *text, size_t len, srx_h5_series *s, srx_diag *d
         first = 0;
         if (nf != 2 && nf != 3) {
             status = srxi_fail(diag, SRX_EFORMAT,
-                               "csv line %zu: %d fields, expected delay_s,signal[,sigma]", line,
-                               nf > 4 ? 4 : nf);
+                               "csv line %zu: %s%d fields, expected delay_s,signal[,sigma]", line,
+                               nf > 4 ? "more than " : "", nf > 4 ? 4 : nf);
             break;
         }
         if (ncol == 0)
