@@ -1007,6 +1007,75 @@ START_TEST(threads_read_at_once)
 }
 END_TEST
 
+
+/* Files written by the library, read by h5py (skipped when H5PY_PYTHON is
+ * empty): results exactly as data-format.md prescribes. */
+START_TEST(h5py_reads_library_results)
+{
+    const char *py = getenv("H5PY_PYTHON");
+    char path[600], script[600], cmd[2000];
+    srx_h5file *h;
+    srx_h5_series s;
+    srx_diag d;
+    FILE *f;
+    srx_h5_transient_row rows[2] = {
+        {"a", "saturation_recovery", 300, 116.59e6, 0, 1.5, 0.1, 1, 0, 1e4, 1.1, 0},
+        {"b \xc3\xa9", "spin_lock", 310, 116.59e6, 20e3, 40, 2, 0.8, 0.05, 9e3, 0.9, 6}};
+    srx_h5_number nums[2] = {{"ea_ev", 0.44}, {"tau0_s", 1.9e-10}};
+    srx_h5_text texts[1] = {{"background", "none"}};
+    if (!py || !*py)
+        return; /* no h5py: nothing to cross-check with */
+    make_tmpdir();
+    path_in_tmp(path, sizeof path, "lib.h5");
+    ck_assert_int_eq(srx_h5_open(path, SRX_H5_CREATE, &h, &d), SRX_OK);
+    good_series(&s, "a");
+    s.mas_hz = 10e3;
+    s.title = strdup("title \xc3\xa9");
+    ck_assert_int_eq(srx_h5_write_series(h, &s, 0, &d), SRX_OK);
+    srx_h5_series_clear(&s);
+    ck_assert_int_eq(srx_h5_write_transients(h, rows, 2, &d), SRX_OK);
+    ck_assert_int_eq(srx_h5_write_result(h, "peak", "bpp", "bpp", nums, 2, texts, 1, &d), SRX_OK);
+    ck_assert_int_eq(srx_h5_commit(h, &d), SRX_OK);
+    srx_h5_close(h);
+    path_in_tmp(script, sizeof script, "check.py");
+    f = fopen(script, "w");
+    fprintf(f,
+            "import sys, h5py, numpy as np\n"
+            "h = h5py.File(sys.argv[1], 'r')\n"
+            "assert h.attrs['spinrelax_format'] == '1'\n"
+            "def vstr(obj, name):\n"
+            "    t = h5py.check_string_dtype(obj.attrs.get_id(name).dtype)\n"
+            "    assert t is not None and t.encoding == 'utf-8' and t.length is None, name\n"
+            "    return obj.attrs[name]\n"
+            "g = h['series/a']\n"
+            "assert vstr(g, 'title') == 'title \\u00e9' and g.attrs['mas_hz'] == 10e3\n"
+            "assert g['sigma'].dtype == np.float64 and list(g['sigma'][:]) == [1, 1, 2, 2, 0.5]\n"
+            "t = h['results/transients']\n"
+            "for c in ('series', 'experiment'):\n"
+            "    k = h5py.check_string_dtype(t[c].dtype)\n"
+            "    assert k.encoding == 'utf-8' and k.length is None and t[c].shape == (2,), c\n"
+            "assert [x.decode() for x in t['series'][:]] == ['a', 'b \\u00e9']\n"
+            "assert [x.decode() for x in t['experiment'][:]] == ['saturation_recovery', 'spin_lock']\n"
+            "cols = ['temperature_k', 'larmor_hz', 'spinlock_hz', 'rate_per_s', 'rate_err_per_s',\n"
+            "        'stretch', 'stretch_err', 'amplitude', 'reduced_chi2']\n"
+            "want = [[300, 116.59e6, 0, 1.5, 0.1, 1, 0, 1e4, 1.1], [310, 116.59e6, 20e3, 40, 2, 0.8, 0.05, 9e3, 0.9]]\n"
+            "for j, c in enumerate(cols):\n"
+            "    assert t[c].dtype == np.float64 and list(t[c][:]) == [want[0][j], want[1][j]], c\n"
+            "assert t['status'].dtype == np.int32 and list(t['status'][:]) == [0, 6]\n"
+            "assert sorted(t.keys()) == sorted(cols + ['series', 'experiment', 'status'])\n"
+            "r = h['results/peak/bpp']\n"
+            "assert vstr(r, 'model') == 'bpp' and vstr(r, 'created_by') == 'spinrelax %s'\n"
+            "assert vstr(r, 'background') == 'none'\n"
+            "assert r.attrs.get_id('ea_ev').dtype == np.float64 and r.attrs['ea_ev'] == 0.44\n"
+            "assert r.attrs['tau0_s'] == 1.9e-10 and len(r.attrs) == 5\n",
+            srx_version());
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s' '%s' '%s'", py, script, path);
+    ck_assert_int_eq(system(cmd), 0);
+    remove_tmpdir();
+}
+END_TEST
+
 static Suite *h5store_suite(void)
 {
     Suite *s = suite_create("h5store");
@@ -1024,6 +1093,7 @@ static Suite *h5store_suite(void)
     tc = tcase_create("writing");
     tcase_add_test(tc, sessions_commit_or_leave_untouched);
     tcase_add_test(tc, results_replace_exactly);
+    tcase_add_test(tc, h5py_reads_library_results);
     suite_add_tcase(s, tc);
     tc = tcase_create("loader");
     tcase_add_test(tc, loader_errors_and_hang);
