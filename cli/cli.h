@@ -38,5 +38,7 @@ void cli_print_double(FILE *f, double x);
 
 /* Verb entry points */
 int cli_rates(int argc, char **argv);
+int cli_import_csv(int argc, char **argv);
+int cli_info(int argc, char **argv);
 
 #endif

@@ -15,5 +15,6 @@
 #include "spinrelax/rates.h"
 #include "spinrelax/fit.h"
 #include "spinrelax/transient.h"
+#include "spinrelax/h5store.h"
 
 #endif /* SPINRELAX_H */
