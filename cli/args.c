@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "spinrelax/common.h"
 
 static int parse_double(const char *verb, const char *name, const char *text, double *out)
 {
@@ -115,4 +116,47 @@ int cli_parse(const char *verb, int argc, char **argv, const cli_opt *opts, cons
 void cli_print_double(FILE *f, double x)
 {
     fprintf(f, "%.17g", x);
+}
+
+void cli_csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+void cli_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+void cli_json_double(FILE *f, double x)
+{
+    if (isfinite(x))
+        fprintf(f, "%.17g", x);
+    else
+        fputs("null", f);
+}
+
+int cli_exit_for(int status)
+{
+    return status == SRX_EIO ? CLI_EXIT_IO : CLI_EXIT_USAGE;
 }

@@ -36,9 +36,21 @@ int cli_parse(const char *verb, int argc, char **argv, const cli_opt *opts, cons
 /* Print a double so that it reads back exactly. */
 void cli_print_double(FILE *f, double x);
 
+/* A CSV field, quoted when it holds a comma, quote or newline. */
+void cli_csv_field(FILE *f, const char *s);
+
+/* JSON output: a string with escapes, a number (%.17g; null for NaN/Inf). */
+void cli_json_string(FILE *f, const char *s);
+void cli_json_double(FILE *f, double x);
+
+/* Map a library status of a file-level failure to an exit status
+ * (SRX_EIO -> 3, anything else -> 1). */
+int cli_exit_for(int status);
+
 /* Verb entry points */
 int cli_rates(int argc, char **argv);
 int cli_import_csv(int argc, char **argv);
 int cli_info(int argc, char **argv);
+int cli_fit_transients(int argc, char **argv);
 
 #endif

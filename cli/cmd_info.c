@@ -24,20 +24,9 @@ static const char help[] =
     "Exit status: 0 listed (even when single objects have problems), 1 not a\n"
     "readable file in the spinrelax format (damaged, not HDF5), 3 I/O failure.\n";
 
-/* A CSV field, quoted when needed. */
 static void field(const char *s)
 {
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, stdout);
-        return;
-    }
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"')
-            putchar('"');
-        putchar(*s);
-    }
-    putchar('"');
+    cli_csv_field(stdout, s);
 }
 
 static void status_fields(int status, const srx_diag *d)

@@ -18,6 +18,8 @@ static const cli_verb verbs[] = {
     {"rates", "print model 1/T1 and 1/T1rho over a temperature range", cli_rates},
     {"import-csv", "add a transient from a CSV file to an HDF5 file", cli_import_csv},
     {"info", "list the series, spectra, conductivity sets and results of a file", cli_info},
+    {"fit-transients", "fit every transient of a file: rates with uncertainties",
+     cli_fit_transients},
 };
 
 static void usage(FILE *f)
