@@ -16,6 +16,8 @@ typedef struct cli_verb {
 
 static const cli_verb verbs[] = {
     {"rates", "print model 1/T1 and 1/T1rho over a temperature range", cli_rates},
+    {"narrowing", "print the simulated motional-narrowing line width over a temperature range",
+     cli_narrowing},
 };
 
 static void usage(FILE *f)

@@ -13,5 +13,6 @@
 #include "spinrelax/nucleus.h"
 #include "spinrelax/spectral.h"
 #include "spinrelax/rates.h"
+#include "spinrelax/narrowing.h"
 
 #endif /* SPINRELAX_H */
