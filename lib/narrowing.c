@@ -827,8 +827,8 @@ static int refine_crossing(const double *x, const double *y, size_t n, size_t ia
                            double *var_unit)
 {
     size_t i0 = ia, i1 = ia + 1;
-    double coef[3], cinv[9], u = 0.0, scale;
-    int it;
+    double coef[5], cinv[25], u = 0.0, scale;
+    int it, deg;
     while (i0 > 0 && fabs(x[i0 - 1] - x_lin) <= halfwin)
         i0--;
     while (i1 + 1 < n && fabs(x[i1 + 1] - x_lin) <= halfwin)
@@ -841,25 +841,29 @@ static int refine_crossing(const double *x, const double *y, size_t n, size_t ia
         else
             return -1;
     }
+    /* quartic when the window is well sampled (the even quartic term of the
+     * flank would otherwise bias the intercept of a quadratic), else a cubic
+     * (through 4 points it interpolates: error ~ h^4 f'''' / 40) */
+    deg = i1 - i0 + 1 >= 9 ? 4 : 3;
     scale = 0.5 * (x[i1] - x[i0]);
-    if (polyfit(x, y, i0, i1, x_lin, scale, 2, coef, cinv) != 0)
+    if (polyfit(x, y, i0, i1, x_lin, scale, deg, coef, cinv) != 0)
         return -1;
-    /* Newton from u = 0 on c0 + c1 u + c2 u^2 = level */
+    /* Newton from u = 0 on p(u) = level */
     for (it = 0; it < 50; it++) {
         double v, d, step;
-        poly_eval(coef, cinv, 2, u, &v, &d, NULL);
+        poly_eval(coef, cinv, deg, u, &v, &d, NULL);
         if (!(d != 0.0))
             return -1;
         step = (v - level) / d;
         u -= step;
-        if (fabs(step) < 1e-14)
+        if (fabs(step) < 1e-14 || !(fabs(u) <= 2.0))
             break;
     }
     if (!(fabs(u) <= 1.0) || !srxi_isfinite(u))
         return -1;
     {
         double v, d;
-        poly_eval(coef, cinv, 2, u, &v, &d, var_unit);
+        poly_eval(coef, cinv, deg, u, &v, &d, var_unit);
         *slope = d / scale;
     }
     *xc = x_lin + u * scale;
@@ -897,11 +901,11 @@ static int measure_ascending(size_t n, const double *frequency_hz, const double 
     ymax = Y(imax);
     if (!(ymax > 0.0))
         return srxi_fail(diag, SRX_ENODATA, "narrowing: no peak above the baseline");
-    /* peak: quartic over the points above 70%, else quadratic over >= 3 */
+    /* peak: quartic over the points above 80%, else quadratic over >= 3 */
     i0 = i1 = imax;
-    while (i0 > 0 && Y(i0 - 1) > 0.7 * ymax)
+    while (i0 > 0 && Y(i0 - 1) > 0.8 * ymax)
         i0--;
-    while (i1 + 1 < n && Y(i1 + 1) > 0.7 * ymax)
+    while (i1 + 1 < n && Y(i1 + 1) > 0.8 * ymax)
         i1++;
     if (i1 - i0 + 1 >= 7) {
         deg = 4;
@@ -947,15 +951,17 @@ static int measure_ascending(size_t n, const double *frequency_hz, const double 
     ihi = imax;
     while (ihi + 1 < n && Y(ihi + 1) >= level)
         ihi++;
-    if (ihi + 1 >= n)
+    if (ihi + 1 >= n - nw)
         return srxi_fail(diag, SRX_ENODATA,
-                         "narrowing: the line does not fall to half height at the upper end");
+                         "narrowing: the line does not fall to half height before the upper "
+                         "wing (the outer 10%% of the points)");
     ilo = imax;
     while (ilo > 0 && Y(ilo - 1) >= level)
         ilo--;
-    if (ilo == 0)
+    if (ilo < nw + 1)
         return srxi_fail(diag, SRX_ENODATA,
-                         "narrowing: the line does not fall to half height at the lower end");
+                         "narrowing: the line does not fall to half height before the lower "
+                         "wing (the outer 10%% of the points)");
     /* crossings between ilo-1, ilo and ihi, ihi+1 */
     x_lo_lin = x[ilo - 1] + (x[ilo] - x[ilo - 1]) * (level - Y(ilo - 1)) / (Y(ilo) - Y(ilo - 1));
     x_hi_lin = x[ihi] + (x[ihi + 1] - x[ihi]) * (Y(ihi) - level) / (Y(ihi) - Y(ihi + 1));
