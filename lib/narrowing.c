@@ -822,11 +822,20 @@ static void poly_eval(const double *coef, const double *cinv, int deg, double u,
 /* Refine one half-height crossing near x_lin (bracketed by points ia, ib =
  * ia + 1) with a local quadratic; returns the position, slope per Hz and the
  * variance of the fitted value at the crossing in units of sigma^2. */
-static int refine_crossing(const double *x, const double *y, size_t n, size_t ia, double x_lin,
-                           double halfwin, double level, double *xc, double *slope,
-                           double *var_unit)
+static int fit_crossing(const double *x, const double *y, size_t n, double x_lin, double halfwin,
+                        double level, double *xc, double *slope, double *var_unit)
 {
-    size_t i0 = ia, i1 = ia + 1;
+    size_t i0 = 0, i1 = n - 1, ia;
+    /* bracket x_lin: x[i0] <= x_lin < x[i0 + 1] (binary search, ascending x) */
+    while (i1 - i0 > 1) {
+        size_t mid = i0 + (i1 - i0) / 2;
+        if (x[mid] <= x_lin)
+            i0 = mid;
+        else
+            i1 = mid;
+    }
+    ia = i0;
+    i1 = ia + 1;
     double coef[5], cinv[25], u = 0.0, scale;
     int it, deg;
     while (i0 > 0 && fabs(x[i0 - 1] - x_lin) <= halfwin)
@@ -848,26 +857,93 @@ static int refine_crossing(const double *x, const double *y, size_t n, size_t ia
     scale = 0.5 * (x[i1] - x[i0]);
     if (polyfit(x, y, i0, i1, x_lin, scale, deg, coef, cinv) != 0)
         return -1;
-    /* Newton from u = 0 on p(u) = level */
-    for (it = 0; it < 50; it++) {
-        double v, d, step;
-        poly_eval(coef, cinv, deg, u, &v, &d, NULL);
+    /* the root of p(u) = level nearest u = 0 within |u| <= 3 (scan for
+     * sign changes, then bisection); a root beyond the window (|u| > 1)
+     * is returned with status 1 so that the caller re-centres */
+    {
+        double best_u = NAN, v, d;
+        int k;
+        for (k = 0; k < 96; k++) {
+            /* intervals ordered by distance from 0: 0..1/32, -1/32..0, ... */
+            int j = k / 2;
+            double ua = (k % 2 == 0) ? j / 32.0 : -(j + 1) / 32.0, ub = ua + 1.0 / 32.0, fa, fb;
+            poly_eval(coef, cinv, deg, ua, &fa, NULL, NULL);
+            poly_eval(coef, cinv, deg, ub, &fb, NULL, NULL);
+            fa -= level, fb -= level;
+            if (fa == 0.0) {
+                best_u = ua;
+                break;
+            }
+            if ((fa < 0.0) != (fb < 0.0)) {
+                for (it = 0; it < 60; it++) {
+                    double um = 0.5 * (ua + ub), fm;
+                    poly_eval(coef, cinv, deg, um, &fm, NULL, NULL);
+                    fm -= level;
+                    if ((fm < 0.0) == (fa < 0.0))
+                        ua = um, fa = fm;
+                    else
+                        ub = um;
+                }
+                best_u = 0.5 * (ua + ub);
+                break;
+            }
+        }
+        if (isnan(best_u))
+            return -1;
+        u = best_u;
+        poly_eval(coef, cinv, deg, u, &v, &d, var_unit);
         if (!(d != 0.0))
             return -1;
-        step = (v - level) / d;
-        u -= step;
-        if (fabs(step) < 1e-14 || !(fabs(u) <= 2.0))
-            break;
-    }
-    if (!(fabs(u) <= 1.0) || !srxi_isfinite(u))
-        return -1;
-    {
-        double v, d;
-        poly_eval(coef, cinv, deg, u, &v, &d, var_unit);
         *slope = d / scale;
+        *xc = x_lin + u * scale;
+        return fabs(u) <= 1.0 ? 0 : 1;
     }
-    *xc = x_lin + u * scale;
+}
+
+/* Least-squares straight line over the points within halfwin of x_lin
+ * (at least 2): the crossing, slope and value variance. */
+static int line_crossing(const double *x, const double *y, size_t n, double x_lin,
+                         double halfwin, double level, double *xc, double *slope,
+                         double *var_unit)
+{
+    size_t i0 = 0, i1;
+    double coef[2], cinv[4], u, v, d;
+    while (i0 < n && x[i0] < x_lin - halfwin)
+        i0++;
+    i1 = i0;
+    while (i1 + 1 < n && x[i1 + 1] <= x_lin + halfwin)
+        i1++;
+    if (i0 >= n || i1 <= i0 || polyfit(x, y, i0, i1, x_lin, halfwin, 1, coef, cinv) != 0 ||
+        !(coef[1] != 0.0))
+        return -1;
+    u = (level - coef[0]) / coef[1];
+    if (!(fabs(u) <= 2.0))
+        return -1;
+    poly_eval(coef, cinv, 1, u, &v, &d, var_unit);
+    *slope = d / halfwin;
+    *xc = x_lin + u * halfwin;
     return 0;
+}
+
+/* Refine one half-height crossing starting near x_lin: fit, re-centre the
+ * window on the crossing found, and fit again (at most 4 times), so that a
+ * first guess moved by the noise does not leave the crossing off-centre. */
+static int refine_crossing(const double *x, const double *y, size_t n, double x_lin,
+                           double halfwin, double level, double *xc, double *slope,
+                           double *var_unit)
+{
+    double centre = x_lin;
+    int it;
+    int st = -1;
+    for (it = 0; it < 6; it++) {
+        st = fit_crossing(x, y, n, centre, halfwin, level, xc, slope, var_unit);
+        if (st < 0)
+            return -1;
+        if (st == 0 && fabs(*xc - centre) < 0.01 * halfwin)
+            break;
+        centre = *xc;
+    }
+    return st;
 }
 
 static int measure_ascending(size_t n, const double *frequency_hz, const double *intensity,
@@ -901,27 +977,42 @@ static int measure_ascending(size_t n, const double *frequency_hz, const double 
     ymax = Y(imax);
     if (!(ymax > 0.0))
         return srxi_fail(diag, SRX_ENODATA, "narrowing: no peak above the baseline");
-    /* peak: quartic over the points above 80%, else quadratic over >= 3 */
-    i0 = i1 = imax;
-    while (i0 > 0 && Y(i0 - 1) > 0.8 * ymax)
-        i0--;
-    while (i1 + 1 < n && Y(i1 + 1) > 0.8 * ymax)
-        i1++;
-    if (i1 - i0 + 1 >= 7) {
-        deg = 4;
-    } else {
-        deg = 2;
+    /* A first pass at half the largest point gives a rough width; the peak
+     * is then fitted over the points within 0.25 of that width of the
+     * centre (Gaussian: above 84%, Lorentzian: above 80% of the top): a
+     * window that noise cannot shrink, unlike a threshold on the points. */
+    {
+        size_t a = imax, b = imax;
+        double xa, xb, w0, mid;
+        while (b + 1 < n && Y(b + 1) >= 0.5 * ymax)
+            b++;
+        while (a > 0 && Y(a - 1) >= 0.5 * ymax)
+            a--;
+        if (b + 1 >= n - nw || a < nw + 1)
+            return srxi_fail(diag, SRX_ENODATA,
+                             "narrowing: the line does not fall to half height before the wings "
+                             "(the outer 10%% of the points)");
+        xa = x[a - 1] + (x[a] - x[a - 1]) * (0.5 * ymax - Y(a - 1)) / (Y(a) - Y(a - 1));
+        xb = x[b] + (x[b + 1] - x[b]) * (Y(b) - 0.5 * ymax) / (Y(b) - Y(b + 1));
+        w0 = xb - xa;
+        mid = 0.5 * (xa + xb);
         i0 = i1 = imax;
-        while (i0 > 0 && Y(i0 - 1) > 0.9 * ymax)
+        while (i0 > 0 && x[i0 - 1] >= mid - 0.25 * w0)
             i0--;
-        while (i1 + 1 < n && Y(i1 + 1) > 0.9 * ymax)
+        while (i1 + 1 < n && x[i1 + 1] <= mid + 0.25 * w0)
             i1++;
-        if (i0 == imax && i0 > 0)
-            i0--;
-        if (i1 == imax && i1 + 1 < n)
-            i1++;
-        if (i1 - i0 + 1 < 3)
-            return srxi_fail(diag, SRX_ENODATA, "narrowing: the maximum is at the window edge");
+        if (i1 - i0 + 1 >= 7) {
+            deg = 4;
+        } else {
+            deg = 2;
+            if (i0 == imax && i0 > 0)
+                i0--;
+            if (i1 == imax && i1 + 1 < n)
+                i1++;
+            if (i1 - i0 + 1 < 3)
+                return srxi_fail(diag, SRX_ENODATA,
+                                 "narrowing: the maximum is at the window edge");
+        }
     }
     scale = 0.5 * (x[i1] - x[i0]);
     x_peak = 0.5 * (x[i1] + x[i0]);
@@ -967,18 +1058,22 @@ static int measure_ascending(size_t n, const double *frequency_hz, const double 
     x_hi_lin = x[ihi] + (x[ihi + 1] - x[ihi]) * (Y(ihi) - level) / (Y(ihi) - Y(ihi + 1));
     halfwin = 0.2 * (x_hi_lin - x_lo_lin);
     {
-        /* local quadratic fits on the raw intensity with the level lifted
+        /* local polynomial fits on the raw intensity with the level lifted
          * by the baseline at the crossing (baseline linear: exact) */
-        int a = refine_crossing(x, intensity, n, ilo - 1, x_lo_lin, halfwin,
-                                level + BASE(x_lo_lin), &xc_lo, &k_lo, &v_lo);
-        int b = refine_crossing(x, intensity, n, ihi, x_hi_lin, halfwin, level + BASE(x_hi_lin),
+        int a = refine_crossing(x, intensity, n, x_lo_lin, halfwin, level + BASE(x_lo_lin),
+                                &xc_lo, &k_lo, &v_lo);
+        int b = refine_crossing(x, intensity, n, x_hi_lin, halfwin, level + BASE(x_hi_lin),
                                 &xc_hi, &k_hi, &v_hi);
-        if (a != 0 || b != 0) { /* fall back to the linear interpolation */
-            xc_lo = x_lo_lin, xc_hi = x_hi_lin;
-            k_lo = (Y(ilo) - Y(ilo - 1)) / (x[ilo] - x[ilo - 1]);
-            k_hi = (Y(ihi + 1) - Y(ihi)) / (x[ihi + 1] - x[ihi]);
-            v_lo = v_hi = 0.5;
-        }
+        /* fall back to a straight line over the window (rare: very noisy
+         * or very coarse data) */
+        if (a != 0 && line_crossing(x, intensity, n, x_lo_lin, halfwin, level + BASE(x_lo_lin),
+                                    &xc_lo, &k_lo, &v_lo) != 0)
+            return srxi_fail(diag, SRX_ENODATA, "narrowing: no half-height crossing on the "
+                                                "lower flank");
+        if (b != 0 && line_crossing(x, intensity, n, x_hi_lin, halfwin, level + BASE(x_hi_lin),
+                                    &xc_hi, &k_hi, &v_hi) != 0)
+            return srxi_fail(diag, SRX_ENODATA, "narrowing: no half-height crossing on the "
+                                                "upper flank");
     }
     var_base = ((x_peak - xl) * (x_peak - xl) + (xr - x_peak) * (xr - x_peak)) /
                ((xr - xl) * (xr - xl)) / (double)nw;
