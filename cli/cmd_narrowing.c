@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "spinrelax.h"
@@ -34,6 +35,15 @@ static const char help[] =
     "  --residual-hz D      Gaussian FWHM of an inhomogeneous residual width\n"
     "  --lb-hz L            Lorentzian FWHM\n"
     "  --gb-hz G            Gaussian FWHM\n";
+
+/* library messages start with the module name: "narrowing: ..." */
+static void report(const srx_diag *diag)
+{
+    if (strncmp(diag->message, "narrowing: ", 11) == 0)
+        fprintf(stderr, "spinrelax %s\n", diag->message);
+    else
+        fprintf(stderr, "spinrelax narrowing: %s\n", diag->message);
+}
 
 int cli_narrowing(int argc, char **argv)
 {
@@ -99,7 +109,7 @@ int cli_narrowing(int argc, char **argv)
     line.lb_hz = lb;
     line.gb_hz = gb;
     if (srx_narrowing_line_check(&line, &diag) != SRX_OK) {
-        fprintf(stderr, "spinrelax narrowing: %s\n", diag.message);
+        report(&diag);
         return CLI_EXIT_USAGE;
     }
     if (!(tmin > 0.0) || !(tmax >= tmin) || !(step > 0.0) || !isfinite(tmax)) {
@@ -123,7 +133,7 @@ int cli_narrowing(int argc, char **argv)
         temps[i] = tmin + (double)i * step;
     if (srx_narrowing_alloc(0, &nw, &diag) != SRX_OK ||
         srx_narrowing_line_series(nw, &line, (size_t)n, temps, widths, &diag) != SRX_OK) {
-        fprintf(stderr, "spinrelax narrowing: %s\n", diag.message);
+        report(&diag);
         status = CLI_EXIT_USAGE;
         goto done;
     }

@@ -110,9 +110,10 @@ SRX_API void srx_narrowing_free(srx_narrowing *nw);
  * @param m2_rad2_per_s2 second moment (> 0, finite)
  * @param tau_s          correlation time (> 0; +INFINITY is the rigid line)
  * @param fwhm_hz        receives the full width at half maximum in Hz
- * @return #SRX_OK, #SRX_EINVAL (NULL, NaN, sign), #SRX_ERANGE (the line needs
- *         more points than the object holds: widths spread over more than
- *         about max_points / 4000 decades... see srx_narrowing_line_fwhm()).
+ * @return #SRX_OK, #SRX_EINVAL (NULL, NaN, sign), #SRX_ERANGE (the line
+ *         needs more points than the object holds; a single component needs
+ *         at most about 4000 for any tau, so this happens only for
+ *         multi-component lines, see srx_narrowing_line_fwhm()).
  */
 SRX_API int srx_narrowing_fwhm(srx_narrowing *nw, double m2_rad2_per_s2, double tau_s,
                                double *fwhm_hz, srx_diag *diag);
