@@ -39,8 +39,6 @@
  * of the peak, 5e-6 for 400. */
 #define SPAN_GAUSS 20.0
 #define SPAN_LORENTZ 400.0
-/* M2 tau^2 above which a component counts as Gaussian-like */
-#define RIGID_RATIO 4.0
 /* DCT bins per estimated FWHM (at least) for bracketing */
 #define BINS_PER_WIDTH 8.0
 #define MIN_LOG2 8
@@ -345,10 +343,23 @@ static int choose_grid(srx_narrowing *nw, const line_setup *s, double max_abs_fr
     for (c = 0; c < s->n; c++) {
         double wg = srx_narrowing_rigid_fwhm_hz(s->m2[c]);
         double wl = isinf(s->tau[c]) ? INFINITY : s->m2[c] * s->tau[c] / SRXI_PI;
-        double ratio = isinf(s->tau[c]) ? INFINITY : s->m2[c] * s->tau[c] * s->tau[c];
         double w = wl < wg ? wl : wg, sc, te, wb;
         int status;
-        sc = ratio >= RIGID_RATIO ? SPAN_GAUSS * wg : SPAN_LORENTZ * w;
+        /* The wings of every Kubo-Anderson line (nu >> W) are
+         * S(nu) ~ 2 M2 tau / (omega^2 (1 + omega^2 tau^2)) = W_L / (2 pi nu^2
+         * (1 + (2 pi nu tau)^2)): Lorentzian out to 1 / (2 pi tau), then
+         * nu^-4.  Their alias relative to the peak (~1/W) stays at the level
+         * of a pure Lorentzian with span 400 W, (pi/400)^2/12, when
+         * s^2 (1 + (2 pi tau s)^2) >= (400)^2 W W_L; the Gaussian core needs
+         * 20 W.  Narrowed: s = 400 W_L; rigid: s -> 0, 20 W_G. */
+        sc = SPAN_GAUSS * w;
+        if (!isinf(s->tau[c])) {
+            double a2 = SPAN_LORENTZ * SPAN_LORENTZ * w * wl;
+            double b = 4.0 * SRXI_PI * SRXI_PI * s->tau[c] * s->tau[c];
+            double s2 = 2.0 * a2 / (1.0 + sqrt(1.0 + 4.0 * b * a2));
+            if (sqrt(s2) > sc)
+                sc = sqrt(s2);
+        }
         if (sc > span)
             span = sc;
         /* the broadened width is at least the largest of the three */
