@@ -52,35 +52,38 @@ struct srx_narrowing {
     double *spec;
     double dt_divisor, length_factor;
     /* the grid of the current computation */
-    double dt;
+    double dt, ref; /* dt in units of 1/ref, ref in rad/s (see line_setup) */
     size_t n_samples, m_transform;
 };
 
 /* ------------------------------------------------------------ analytic */
 
-/* phi(x) = exp(-x) - 1 + x, accurate for all x >= 0 */
-static double phi(double x)
+/* psi(x) = (exp(-x) - 1 + x) / x^2 for 0 <= x < 0.5:
+ * sum_{k>=2} (-x)^(k-2) / k! = 1/2! - x/3! + x^2/4! - ..., 20 terms
+ * (truncation below 0.5^20 / 22!) */
+static double psi_small(double x)
 {
-    if (x < 0.5) {
-        /* sum_{k>=2} (-x)^k / k! = x^2 [1/2! - x/3! + x^2/4! - ...], 20 terms
-         * (truncation below 0.5^20 / 22! relative) */
-        double term = 0.5, sum = 0.5;
-        int k;
-        for (k = 3; k <= 22; k++) {
-            term *= -x / (double)k;
-            sum += term;
-        }
-        return x * x * sum;
+    double term = 0.5, sum = 0.5;
+    int k;
+    for (k = 3; k <= 22; k++) {
+        term *= -x / (double)k;
+        sum += term;
     }
-    return expm1(-x) + x;
+    return sum;
 }
 
-/* ln G for one component: M2 tau^2 phi(t / tau) (positive: G = exp(-value)) */
+/* -ln G for one component: M2 tau^2 (exp(-x) - 1 + x), x = t / tau, written
+ * as M2 t^2 psi(x) for small x so that M2 tau^2 never overflows (tau ->
+ * infinity gives M2 t^2 / 2) */
 static double kubo_exponent(double m2, double tau, double t)
 {
+    double x;
     if (isinf(tau))
         return 0.5 * m2 * t * t;
-    return m2 * tau * tau * phi(t / tau);
+    x = t / tau;
+    if (x < 0.5)
+        return m2 * t * t * psi_small(x);
+    return m2 * tau * tau * (expm1(-x) + x);
 }
 
 double srx_narrowing_rigid_fwhm_hz(double m2_rad2_per_s2)
@@ -207,7 +210,7 @@ void srxi_narrowing_last_grid(const srx_narrowing *nw, double *dt_s, size_t *n_s
                               size_t *n_transform)
 {
     if (dt_s)
-        *dt_s = nw->dt;
+        *dt_s = nw->dt / nw->ref;
     if (n_samples)
         *n_samples = nw->n_samples;
     if (n_transform)
@@ -273,33 +276,45 @@ static int check_taus(const srx_narrowing_line *line, const double *tau_s, srx_d
 
 /* ------------------------------------------------------------ grid */
 
+/* The computation runs in scaled units: time in units of 1/ref and
+ * frequency in units of ref, ref = sqrt(largest M2) in rad/s.  The
+ * Kubo-Anderson line depends on M2 and tau only through M2 tau^2 and the
+ * scale sqrt(M2), so this is exact and keeps every intermediate quantity
+ * O(1) whatever the magnitude of M2. */
 typedef struct line_setup {
     size_t n;                                   /* active components */
     double weight[SRX_NARROWING_MAX_COMPONENTS]; /* normalised fractions */
-    double m2[SRX_NARROWING_MAX_COMPONENTS];
-    double tau[SRX_NARROWING_MAX_COMPONENTS];
-    double a_lorentz; /* pi lb: exponent per s */
-    double a_gauss;   /* pi^2 W^2 / (4 ln 2): exponent per s^2 */
-    double gauss_fwhm;
+    double m2[SRX_NARROWING_MAX_COMPONENTS];     /* scaled: M2 / ref^2 */
+    double tau[SRX_NARROWING_MAX_COMPONENTS];    /* scaled: tau ref */
+    double a_lorentz; /* pi lb / ref */
+    double a_gauss;   /* pi^2 W^2 / (4 ln 2 ref^2) */
+    double gauss_fwhm; /* W / ref */
+    double ref;        /* sqrt(max M2) in rad/s */
 } line_setup;
 
 static void setup_line(const srx_narrowing_line *line, const double *tau_s, line_setup *s)
 {
     size_t c;
-    double total = 0.0;
+    double total = 0.0, m2max = 0.0;
     s->n = 0;
-    for (c = 0; c < line->n_components; c++)
-        total += line->component[c].fraction;
     for (c = 0; c < line->n_components; c++) {
+        total += line->component[c].fraction;
+        if (line->component[c].fraction > 0.0 && line->component[c].m2_rad2_per_s2 > m2max)
+            m2max = line->component[c].m2_rad2_per_s2;
+    }
+    s->ref = sqrt(m2max);
+    for (c = 0; c < line->n_components; c++) {
+        double t;
         if (line->component[c].fraction <= 0.0)
             continue;
         s->weight[s->n] = line->component[c].fraction / total;
-        s->m2[s->n] = line->component[c].m2_rad2_per_s2;
-        s->tau[s->n] = tau_s[c] > 1e300 ? INFINITY : tau_s[c];
+        s->m2[s->n] = line->component[c].m2_rad2_per_s2 / m2max;
+        t = tau_s[c] * s->ref;
+        s->tau[s->n] = t > 1e300 ? INFINITY : t;
         s->n++;
     }
-    s->gauss_fwhm = hypot(line->residual_fwhm_hz, line->gb_hz);
-    s->a_lorentz = SRXI_PI * line->lb_hz;
+    s->gauss_fwhm = hypot(line->residual_fwhm_hz / s->ref, line->gb_hz / s->ref);
+    s->a_lorentz = SRXI_PI * line->lb_hz / s->ref;
     s->a_gauss = SRXI_PI * SRXI_PI * s->gauss_fwhm * s->gauss_fwhm / (4.0 * LN2);
 }
 
@@ -392,10 +407,11 @@ static int choose_grid(srx_narrowing *nw, const line_setup *s, double max_abs_fr
         return srxi_fail(diag, SRX_ERANGE,
                          "narrowing: the line needs %.3g points (time step %.3g s over %.3g s), "
                          "more than the %zu the object holds",
-                         n_need, dt, t_end, nw->max_points);
+                         n_need, dt / s->ref, t_end / s->ref, nw->max_points);
     for (log2m = MIN_LOG2, m = (size_t)1 << MIN_LOG2; (double)m < n_need; log2m++)
         m <<= 1;
     nw->dt = dt;
+    nw->ref = s->ref;
     nw->n_samples = (size_t)ceil(t_end / dt) + 1;
     if (nw->n_samples > m)
         nw->n_samples = m;
@@ -539,7 +555,7 @@ static int compute(srx_narrowing *nw, const srx_narrowing_line *line, const doub
             max_abs = fabs(frequency_hz[i]);
     }
     setup_line(line, tau_s, &s);
-    status = choose_grid(nw, &s, max_abs, &log2m, diag);
+    status = choose_grid(nw, &s, max_abs / s.ref, &log2m, diag);
     if (status != SRX_OK)
         return status;
     fill_fid(nw, &s);
@@ -548,9 +564,10 @@ static int compute(srx_narrowing *nw, const srx_narrowing_line *line, const doub
         status = measure_model_fwhm(nw, fwhm_hz, diag);
         if (status != SRX_OK)
             return status;
+        *fwhm_hz *= s.ref;
     }
     for (i = 0; i < n_freq; i++)
-        intensity[i] = spectrum_at(nw, fabs(frequency_hz[i]));
+        intensity[i] = spectrum_at(nw, fabs(frequency_hz[i]) / s.ref) / s.ref;
     return SRX_OK;
 }
 

@@ -58,11 +58,15 @@ START_TEST(test_rigid_limit)
      * Gaussian as 1 - O(1/(sqrt(M2) tau)), so with M2 tau^2 = 1e12 the
      * deviation is ~1e-6, and with tau = INFINITY it is the aliasing-free
      * Gaussian itself (1e-9). */
-    const double m2s[] = {1e4, m2_for(5000.0), 1e12};
+    /* M2 over 40 decades: the computation is scaled by sqrt(M2) */
+    const double m2s[] = {1e-10, 1e4, m2_for(5000.0), 1e12, 1e30};
     size_t i;
     for (i = 0; i < sizeof m2s / sizeof m2s[0]; i++) {
         double m2 = m2s[i], w, expect = 2.0 * sqrt(2.0 * LN2 * m2) / (2.0 * PI);
         ck_assert_int_eq(srx_narrowing_fwhm(nw, m2, INFINITY, &w, NULL), SRX_OK);
+        srxt_assert_rel(w, expect, 1e-9);
+        /* M2 tau^2 beyond the double range must not overflow */
+        ck_assert_int_eq(srx_narrowing_fwhm(nw, m2, 1e300, &w, NULL), SRX_OK);
         srxt_assert_rel(w, expect, 1e-9);
         ck_assert_int_eq(srx_narrowing_fwhm(nw, m2, 1e6 / sqrt(m2), &w, NULL), SRX_OK);
         srxt_assert_rel(w, expect, 5e-3);
