@@ -210,6 +210,104 @@ START_TEST(test_kubo_reference)
 }
 END_TEST
 
+/* The same reference for a broadened mixture: G = sum p_c G_c times
+ * exp(-pi lb t) exp(-(pi gw t)^2 / (4 ln 2)) */
+typedef struct ref_line {
+    int n;
+    double p[2], m2[2], tau[2], lb, gw, nu;
+} ref_line;
+
+static double ref_line_g(const ref_line *q, double t)
+{
+    double g = 0.0;
+    int c;
+    for (c = 0; c < q->n; c++)
+        g += q->p[c] * ref_g(q->m2[c], q->tau[c], t);
+    return g * exp(-PI * q->lb * t) * exp(-(PI * q->gw * t) * (PI * q->gw * t) / (4.0 * LN2));
+}
+
+static double ref_line_integrand(double t, void *p)
+{
+    const ref_line *q = p;
+    return 2.0 * ref_line_g(q, t) * cos(2.0 * PI * q->nu * t);
+}
+
+static double ref_line_spectrum(ref_line *q, double nu, gsl_integration_cquad_workspace *ws)
+{
+    gsl_function f = {ref_line_integrand, q};
+    double t_end = 1e-6, total = 0.0;
+    int k;
+    q->nu = nu;
+    while (ref_line_g(q, t_end) > exp(-40.0))
+        t_end *= 1.1;
+    for (k = 0; k < 128; k++) {
+        double r, err;
+        size_t nev;
+        int st = gsl_integration_cquad(&f, t_end * k / 128.0, t_end * (k + 1) / 128.0, 1e-14,
+                                       1e-11, ws, &r, &err, &nev);
+        ck_assert_int_eq(st, GSL_SUCCESS);
+        total += r;
+    }
+    return total;
+}
+
+static double ref_line_fwhm(ref_line *q)
+{
+    gsl_integration_cquad_workspace *ws = gsl_integration_cquad_workspace_alloc(200);
+    double half = 0.5 * ref_line_spectrum(q, 0.0, ws), lo = 0.0, hi = 1.0;
+    int i;
+    while (ref_line_spectrum(q, hi, ws) > half)
+        hi *= 2.0;
+    for (i = 0; i < 40; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (ref_line_spectrum(q, mid, ws) > half)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    gsl_integration_cquad_workspace_free(ws);
+    return lo + hi;
+}
+
+START_TEST(test_kubo_reference_lines)
+{
+    /* Two intermediate components, and Lorentzian/Gaussian broadening,
+     * against the independent quadrature: 1e-4 as above. */
+    double mb = m2_for(5000.0), mn = m2_for(1500.0);
+    static const struct { double p, rb, rn, lb, gb, res; } cfg[] = {
+        {0.6, 3.0, 0.05, 0.0, 0.0, 0.0},
+        {0.3, 30.0, 0.3, 0.0, 0.0, 0.0},
+        {1.0, 1.0, 1.0, 300.0, 400.0, 300.0},
+        {0.5, 3.0, 0.01, 20.0, 0.0, 150.0}};
+    size_t i;
+    for (i = 0; i < sizeof cfg / sizeof cfg[0]; i++) {
+        srx_narrowing_line line;
+        ref_line q;
+        double tau[2], w, ref;
+        srx_narrowing_line_init(&line);
+        line.n_components = 2;
+        line.component[0].fraction = cfg[i].p;
+        line.component[0].m2_rad2_per_s2 = mb;
+        line.component[1].fraction = 1.0 - cfg[i].p;
+        line.component[1].m2_rad2_per_s2 = mn;
+        line.lb_hz = cfg[i].lb;
+        line.gb_hz = cfg[i].gb;
+        line.residual_fwhm_hz = cfg[i].res;
+        tau[0] = sqrt(cfg[i].rb / mb);
+        tau[1] = sqrt(cfg[i].rn / mn);
+        ck_assert_int_eq(srx_narrowing_line_fwhm(nw, &line, tau, &w, NULL), SRX_OK);
+        q.n = 2;
+        q.p[0] = cfg[i].p, q.p[1] = 1.0 - cfg[i].p;
+        q.m2[0] = mb, q.m2[1] = mn;
+        q.tau[0] = tau[0], q.tau[1] = tau[1];
+        q.lb = cfg[i].lb;
+        q.gw = sqrt(cfg[i].gb * cfg[i].gb + cfg[i].res * cfg[i].res);
+        ref = ref_line_fwhm(&q);
+        ck_assert_msg(srxt_reldiff(w, ref) < 1e-4, "configuration %zu: %.10g vs %.10g", i, w, ref);
+    }
+}
+END_TEST
+
 START_TEST(test_spectrum_shape)
 {
     /* The line shape itself: rigid Gaussian of unit area against the closed
@@ -804,6 +902,7 @@ static Suite *narrowing_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_kubo_reference);
+    tcase_add_test(tc, test_kubo_reference_lines);
     tcase_add_test(tc, test_spectrum_shape);
     suite_add_tcase(s, tc);
 
