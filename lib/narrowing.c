@@ -42,6 +42,7 @@
 /* DCT bins per estimated FWHM (at least) for bracketing */
 #define BINS_PER_WIDTH 8.0
 #define MIN_LOG2 8
+#define EAGER_LOG2 14
 #define MAX_LOG2 26
 
 struct srx_narrowing {
@@ -183,7 +184,9 @@ int srx_narrowing_alloc(size_t max_points, srx_narrowing **out, srx_diag *diag)
                          nw->max_points);
     }
     fftw_make_planner_thread_safe();
-    for (m = MIN_LOG2; m <= nw->max_log2; m++) {
+    /* lengths up to 2^EAGER_LOG2 (every single-component line) are planned
+     * now; longer ones, whose planning costs 10-100 ms each, on first use */
+    for (m = MIN_LOG2; m <= nw->max_log2 && m <= EAGER_LOG2; m++) {
         nw->plan[m] = fftw_plan_r2r_1d((int)(((size_t)1 << m) + 1), nw->fid, nw->spec,
                                        FFTW_REDFT00, FFTW_ESTIMATE);
         if (!nw->plan[m]) {
@@ -559,6 +562,14 @@ static int compute(srx_narrowing *nw, const srx_narrowing_line *line, const doub
     if (status != SRX_OK)
         return status;
     fill_fid(nw, &s);
+    if (fwhm_hz && !nw->plan[log2m]) {
+        nw->plan[log2m] = fftw_plan_r2r_1d((int)(((size_t)1 << log2m) + 1), nw->fid, nw->spec,
+                                           FFTW_REDFT00, FFTW_ESTIMATE);
+        if (!nw->plan[log2m])
+            return srxi_fail(diag, SRX_ENOMEM, "narrowing: FFTW could not plan length 2^%d + 1",
+                             log2m);
+        fill_fid(nw, &s); /* planning may use the arrays */
+    }
     if (fwhm_hz) {
         fftw_execute_r2r(nw->plan[log2m], nw->fid, nw->spec);
         status = measure_model_fwhm(nw, fwhm_hz, diag);

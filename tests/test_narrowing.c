@@ -432,6 +432,20 @@ START_TEST(test_two_components)
         ck_assert_int_eq(srx_narrowing_line_fwhm(nw, &line, tau, &w, NULL), SRX_OK);
         srxt_assert_rel(w, mixture_fwhm(fractions[i], 5000.0, wl), 1e-4);
     }
+    /* a 17 Hz line with a 5 kHz one: a transform longer than the eagerly
+     * planned ones (planned on first use); same 1e-4 */
+    {
+        double t2[2] = {INFINITY, 1e-2 / sqrt(m2n)}, wl2 = m2n * t2[1] / PI;
+        size_t nt;
+        line.component[0].fraction = 0.5;
+        line.component[1].fraction = 0.5;
+        ck_assert_int_eq(srx_narrowing_line_fwhm(nw, &line, t2, &w, NULL), SRX_OK);
+        srxt_assert_rel(w, mixture_fwhm(0.5, 5000.0, wl2), 1e-4);
+        srxi_narrowing_last_grid(nw, NULL, NULL, &nt);
+        ck_assert(nt > ((size_t)1 << 14));
+        ck_assert_int_eq(srx_narrowing_line_fwhm(nw, &line, t2, &w, NULL), SRX_OK);
+        srxt_assert_rel(w, mixture_fwhm(0.5, 5000.0, wl2), 1e-4);
+    }
     /* unnormalised fractions are normalised */
     line.component[0].fraction = 2.0;
     line.component[1].fraction = 2.0;

@@ -104,8 +104,10 @@ SRX_API void srx_narrowing_line_init(srx_narrowing_line *line);
 
 /**
  * @brief Allocate a workspace: buffers for up to max_points samples of G and
- *        FFTW plans for the power-of-two lengths up to there (planned once,
- *        FFTW_ESTIMATE, reused by every call).
+ *        FFTW plans (FFTW_ESTIMATE) for the power-of-two lengths up to 2^14,
+ *        enough for any single-component line.  A longer transform (only
+ *        multi-component lines of very different widths need one) is
+ *        planned by the first call that needs it, once, and then reused.
  * @param max_points largest transform (0: #SRX_NARROWING_DEFAULT_MAX_POINTS;
  *                   otherwise 1024 .. 2^26); memory is about 16 bytes per point
  * @param nw         receives the object (free with srx_narrowing_free())
