@@ -631,6 +631,20 @@ int srx_narrowing_line_fwhm_at_t(srx_narrowing *nw, const srx_narrowing_line *li
     return compute(nw, line, tau, 0, NULL, NULL, fwhm_hz, diag);
 }
 
+int srx_narrowing_line_spectrum_at_t(srx_narrowing *nw, const srx_narrowing_line *line,
+                                     double temperature_k, size_t n, const double *frequency_hz,
+                                     double *intensity, double *fwhm_hz, srx_diag *diag)
+{
+    double tau[SRX_NARROWING_MAX_COMPONENTS];
+    int status = srx_narrowing_line_check(line, diag);
+    if (status != SRX_OK)
+        return status;
+    status = taus_at(line, temperature_k, tau, diag);
+    if (status != SRX_OK)
+        return status;
+    return srx_narrowing_line_spectrum(nw, line, tau, n, frequency_hz, intensity, fwhm_hz, diag);
+}
+
 int srx_narrowing_line_series(srx_narrowing *nw, const srx_narrowing_line *line, size_t n,
                               const double *temperature_k, double *fwhm_hz, srx_diag *diag)
 {

@@ -382,6 +382,21 @@ START_TEST(test_series_arrhenius)
     srxt_assert_rel(w[0], 5000.0, 1e-6);
     tau_hi = 1e-14 * exp(0.6 / (KB * 500.0));
     srxt_assert_rel(w[35], m2 * tau_hi / PI, 1e-4);
+    /* the spectrum at T: unit area (trapezoid over +-40 FWHM of the
+     * Lorentzian at 500 K misses 2/(pi 80) = 0.8% in the wings: 1e-2) */
+    {
+        static double f[4001], y[4001];
+        double fw, area = 0.0, wl = m2 * tau_hi / PI;
+        for (i = 0; i < 4001; i++)
+            f[i] = wl * (-40.0 + 0.02 * i);
+        ck_assert_int_eq(srx_narrowing_line_spectrum_at_t(nw, &line, 500.0, 4001, f, y, &fw, NULL),
+                         SRX_OK);
+        srxt_assert_rel(fw, w[35], 1e-12);
+        for (i = 0; i < 4000; i++)
+            area += 0.5 * (y[i] + y[i + 1]) * (f[i + 1] - f[i]);
+        srxt_assert_rel(area, 1.0 - 2.0 / (PI * 80.0), 1e-3);
+        srxt_assert_rel(y[2000], 2.0 / (PI * wl), 1e-4); /* Lorentzian peak 2 / (pi W) */
+    }
     /* a tau beyond the double range is the rigid line */
     line.component[0].ea_ev = 50.0;
     ck_assert_int_eq(srx_narrowing_line_fwhm_at_t(nw, &line, 1.0, &w[0], NULL), SRX_OK);

@@ -188,6 +188,12 @@ SRX_API int srx_narrowing_line_spectrum(srx_narrowing *nw, const srx_narrowing_l
                                         const double *tau_s, size_t n, const double *frequency_hz,
                                         double *intensity, double *fwhm_hz, srx_diag *diag);
 
+/** @brief srx_narrowing_line_spectrum() at temperature T (each component's Arrhenius tau). */
+SRX_API int srx_narrowing_line_spectrum_at_t(srx_narrowing *nw, const srx_narrowing_line *line,
+                                             double temperature_k, size_t n,
+                                             const double *frequency_hz, double *intensity,
+                                             double *fwhm_hz, srx_diag *diag);
+
 /**
  * @brief The Kubo-Anderson FID G(t) of one component (no broadening).
  * @param tau_s  > 0, +INFINITY gives exp(-M2 t^2 / 2)
