@@ -122,6 +122,39 @@ START_TEST(test_convergence)
         ck_assert_msg(srxt_reldiff(w2, w0) < 1e-4,
                       "doubling the length at M2 tau^2 = %g: %.12g -> %.12g", r, w0, w2);
     }
+    /* the same for broadened two-component lines along a temperature
+     * series (a broad fraction that narrows late, a narrow one early) */
+    {
+        srx_narrowing_line line;
+        double t[12], w0[12], w1[12], w2[12];
+        int i;
+        srx_narrowing_line_init(&line);
+        line.n_components = 2;
+        line.component[0].fraction = 0.7;
+        line.component[0].m2_rad2_per_s2 = m2;
+        line.component[0].ea_ev = 0.6;
+        line.component[0].tau0_s = 1e-14;
+        line.component[1].fraction = 0.3;
+        line.component[1].m2_rad2_per_s2 = m2 / 10.0;
+        line.component[1].ea_ev = 0.3;
+        line.component[1].tau0_s = 1e-13;
+        line.lb_hz = 5.0;
+        line.residual_fwhm_hz = 20.0;
+        for (i = 0; i < 12; i++)
+            t[i] = 120.0 + 35.0 * i;
+        ck_assert_int_eq(srxi_narrowing_set_resolution(nw, 1.0, 1.0), SRX_OK);
+        ck_assert_int_eq(srx_narrowing_line_series(nw, &line, 12, t, w0, NULL), SRX_OK);
+        ck_assert_int_eq(srxi_narrowing_set_resolution(nw, 2.0, 1.0), SRX_OK);
+        ck_assert_int_eq(srx_narrowing_line_series(nw, &line, 12, t, w1, NULL), SRX_OK);
+        ck_assert_int_eq(srxi_narrowing_set_resolution(nw, 1.0, 2.0), SRX_OK);
+        ck_assert_int_eq(srx_narrowing_line_series(nw, &line, 12, t, w2, NULL), SRX_OK);
+        for (i = 0; i < 12; i++) {
+            ck_assert_msg(srxt_reldiff(w1[i], w0[i]) < 1e-4, "%g K: dt %g -> %g", t[i], w0[i],
+                          w1[i]);
+            ck_assert_msg(srxt_reldiff(w2[i], w0[i]) < 1e-4, "%g K: length %g -> %g", t[i],
+                          w0[i], w2[i]);
+        }
+    }
     ck_assert_int_eq(srxi_narrowing_set_resolution(nw, 0.5, 1.0), SRX_EINVAL);
     ck_assert_int_eq(srxi_narrowing_set_resolution(nw, 1.0, NAN), SRX_EINVAL);
 }
