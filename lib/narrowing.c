@@ -43,6 +43,8 @@
 #define BINS_PER_WIDTH 8.0
 #define MIN_LOG2 8
 #define EAGER_LOG2 14
+/* a measured peak must exceed this many noise standard deviations */
+#define MIN_SNR 5
 #define MAX_LOG2 26
 
 struct srx_narrowing {
@@ -1016,11 +1018,26 @@ static int measure_ascending(size_t n, const double *frequency_hz, const double 
         mean_r += intensity[n - 1 - i], xr += x[n - 1 - i];
     }
     mean_l /= (double)nw, xl /= (double)nw, mean_r /= (double)nw, xr /= (double)nw;
-    for (i = 0; i < nw; i++) {
-        double a = intensity[i] - mean_l, b = intensity[n - 1 - i] - mean_r;
-        ss += a * a + b * b;
+    /* noise: residuals about a straight line through each wing (a sloping
+     * baseline or a line's tail must not count as noise) */
+    {
+        int side;
+        for (side = 0; side < 2; side++) {
+            size_t first = side == 0 ? 0 : n - nw, j;
+            double xm = side == 0 ? xl : xr, ym = side == 0 ? mean_l : mean_r;
+            double sxx = 0.0, sxy = 0.0, slope;
+            for (j = first; j < first + nw; j++) {
+                sxx += (x[j] - xm) * (x[j] - xm);
+                sxy += (x[j] - xm) * (intensity[j] - ym);
+            }
+            slope = sxx > 0.0 ? sxy / sxx : 0.0;
+            for (j = first; j < first + nw; j++) {
+                double r = intensity[j] - ym - slope * (x[j] - xm);
+                ss += r * r;
+            }
+        }
     }
-    sigma = sqrt(ss / (double)(2 * nw - 2));
+    sigma = sqrt(ss / (double)(2 * nw - 4));
 #define BASE(xx) (mean_l + (mean_r - mean_l) * ((xx) - xl) / (xr - xl))
 #define Y(j) (intensity[j] - BASE(x[j]))
     imax = nw;
@@ -1088,8 +1105,10 @@ static int measure_ascending(size_t n, const double *frequency_hz, const double 
         x_peak += ubest * scale;
         height -= BASE(x_peak);
     }
-    if (!(height > 0.0))
-        return srxi_fail(diag, SRX_ENODATA, "narrowing: no peak above the baseline");
+    if (!(height > MIN_SNR * sigma))
+        return srxi_fail(diag, SRX_ENODATA,
+                         "narrowing: no peak above the noise (height %g, %d times the noise "
+                         "%g needed)", height, MIN_SNR, sigma);
     level = 0.5 * height;
     /* walk outward to the first half-height crossing on each side */
     ihi = imax;
@@ -1117,16 +1136,27 @@ static int measure_ascending(size_t n, const double *frequency_hz, const double 
                                 &xc_lo, &k_lo, &v_lo);
         int b = refine_crossing(x, intensity, n, x_hi_lin, halfwin, level + BASE(x_hi_lin),
                                 &xc_hi, &k_hi, &v_hi);
-        /* fall back to a straight line over the window (rare: very noisy
-         * or very coarse data) */
-        if (a != 0 && line_crossing(x, intensity, n, x_lo_lin, halfwin, level + BASE(x_lo_lin),
-                                    &xc_lo, &k_lo, &v_lo) != 0)
+        /* a refined crossing must stay near the walked one, on its flank
+         * (falling outward); otherwise fall back to a straight line over the
+         * window (rare: very noisy or very coarse data) */
+        if (a == 0 && (!(fabs(xc_lo - x_lo_lin) <= 2.0 * halfwin) || !(k_lo > 0.0)))
+            a = -1;
+        if (b == 0 && (!(fabs(xc_hi - x_hi_lin) <= 2.0 * halfwin) || !(k_hi < 0.0)))
+            b = -1;
+        if (a != 0 && (line_crossing(x, intensity, n, x_lo_lin, halfwin, level + BASE(x_lo_lin),
+                                     &xc_lo, &k_lo, &v_lo) != 0 ||
+                       !(k_lo > 0.0)))
             return srxi_fail(diag, SRX_ENODATA, "narrowing: no half-height crossing on the "
                                                 "lower flank");
-        if (b != 0 && line_crossing(x, intensity, n, x_hi_lin, halfwin, level + BASE(x_hi_lin),
-                                    &xc_hi, &k_hi, &v_hi) != 0)
+        if (b != 0 && (line_crossing(x, intensity, n, x_hi_lin, halfwin, level + BASE(x_hi_lin),
+                                     &xc_hi, &k_hi, &v_hi) != 0 ||
+                       !(k_hi < 0.0)))
             return srxi_fail(diag, SRX_ENODATA, "narrowing: no half-height crossing on the "
                                                 "upper flank");
+        if (!(xc_lo < x_peak && x_peak < xc_hi))
+            return srxi_fail(diag, SRX_ENODATA,
+                             "narrowing: the half-height crossings (%g, %g Hz) do not enclose "
+                             "the maximum (%g Hz)", xc_lo, xc_hi, x_peak);
     }
     var_base = ((x_peak - xl) * (x_peak - xl) + (xr - x_peak) * (xr - x_peak)) /
                ((xr - xl) * (xr - xl)) / (double)nw;

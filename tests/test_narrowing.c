@@ -852,6 +852,19 @@ START_TEST(test_measure_bad_input)
     for (i = 0; i < 32; i++)
         y[i] = -1.0;
     ck_assert_int_eq(srx_narrowing_measure_fwhm(32, f, y, &wd, NULL), SRX_ENODATA);
+    /* a peak twice the noise: below the 5-sigma floor */
+    {
+        static double fb[1001], yb[1001];
+        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+        srx_diag d;
+        gsl_rng_set(rng, 7);
+        gaussian_spectrum(1001, -3000.0, 3000.0, 1000.0, 0.0, 1.0, 0.0, fb, yb);
+        for (i = 0; i < 1001; i++)
+            yb[i] += gsl_ran_gaussian(rng, 0.5);
+        ck_assert_int_eq(srx_narrowing_measure_fwhm(1001, fb, yb, &wd, &d), SRX_ENODATA);
+        ck_assert(strstr(d.message, "noise") != NULL);
+        gsl_rng_free(rng);
+    }
 }
 END_TEST
 

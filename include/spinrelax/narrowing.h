@@ -293,7 +293,8 @@ typedef struct srx_narrowing_width {
  * Method (the spectrum must extend well beyond the line on both sides):
  * - baseline and noise from the wings, the outer 10% of the points at each
  *   end (at least 3 each): a straight baseline through the two wing means,
- *   the noise as the pooled standard deviation about them;
+ *   the noise as the pooled standard deviation of the residuals about a
+ *   straight line through each wing; the peak must exceed 5 times the noise;
  * - a rough width from the largest point: the peak is then fitted by least
  *   squares over the points within 0.25 of that width of the centre
  *   (quartic when there are at least 7, else quadratic through >= 3), its
@@ -304,7 +305,9 @@ typedef struct srx_narrowing_width {
  *   least-squares polynomial over the points within 0.2 FWHM of it
  *   (quartic with >= 9 points, else cubic with >= 4: the flank's even
  *   quartic term would bias a quadratic), re-centred on the crossing until
- *   it stays put; a straight-line fit is the fallback.
+ *   it stays put; a straight-line fit is the fallback (when the polynomial
+ *   has no crossing on a falling flank near the walked one).  The two
+ *   crossings must enclose the maximum.
  * - the uncertainty propagates the white noise of the wing level through
  *   the crossing fits (value variance over slope squared, independent on
  *   the two sides) and through the half-height level (peak and baseline
@@ -321,8 +324,9 @@ typedef struct srx_narrowing_width {
  *                      (a descending axis is handled on an internal copy)
  * @param intensity     the spectrum (finite), a single positive peak
  * @return #SRX_OK, #SRX_EINVAL (NULL, NaN, non-monotone axis), #SRX_ENODATA
- *         (too few points, no peak above the baseline, or the line does not
- *         fall to half height before the wings), #SRX_ENOMEM.
+ *         (too few points, no peak 5 times above the noise, the line does
+ *         not fall to half height before the wings, or no consistent
+ *         crossing), #SRX_ENOMEM.
  */
 SRX_API int srx_narrowing_measure_fwhm(size_t n, const double *frequency_hz,
                                        const double *intensity, srx_narrowing_width *width,
