@@ -52,5 +52,6 @@ int cli_rates(int argc, char **argv);
 int cli_import_csv(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_fit_transients(int argc, char **argv);
+int cli_narrowing(int argc, char **argv);
 
 #endif

@@ -20,6 +20,8 @@ static const cli_verb verbs[] = {
     {"info", "list the series, spectra, conductivity sets and results of a file", cli_info},
     {"fit-transients", "fit every transient of a file: rates with uncertainties",
      cli_fit_transients},
+    {"narrowing", "print the simulated motional-narrowing line width over a temperature range",
+     cli_narrowing},
 };
 
 static void usage(FILE *f)

@@ -16,5 +16,6 @@
 #include "spinrelax/fit.h"
 #include "spinrelax/transient.h"
 #include "spinrelax/h5store.h"
+#include "spinrelax/narrowing.h"
 
 #endif /* SPINRELAX_H */
