@@ -53,5 +53,6 @@ int cli_import_csv(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_fit_transients(int argc, char **argv);
 int cli_narrowing(int argc, char **argv);
+int cli_fit_narrowing(int argc, char **argv);
 
 #endif

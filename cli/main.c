@@ -22,6 +22,8 @@ static const cli_verb verbs[] = {
      cli_fit_transients},
     {"narrowing", "print the simulated motional-narrowing line width over a temperature range",
      cli_narrowing},
+    {"fit-narrowing", "fit line width versus temperature from /spectra/* (Kubo-Anderson or Hendrickson-Bray)",
+     cli_fit_narrowing},
 };
 
 static void usage(FILE *f)
