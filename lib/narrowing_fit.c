@@ -400,6 +400,8 @@ int srx_narrowing_fit(srx_narrowing *nw, size_t n, const double *temperature_k,
         par[SRX_NARROWING_HB_NARROWED].lower = 0.0;
         par[SRX_NARROWING_HB_RESIDUAL].value = d0;
         par[SRX_NARROWING_HB_RESIDUAL].fixed = !resid_free;
+        par[SRX_NARROWING_HB_RESIDUAL].has_lower = resid_free; /* D >= 0 when fitted */
+        par[SRX_NARROWING_HB_RESIDUAL].lower = 0.0;
         par[SRX_NARROWING_HB_EA].value = SRX_KB_EV_PER_K * tmid * log((r0 + b0) / b0);
         par[SRX_NARROWING_HB_EA].has_lower = 1;
         par[SRX_NARROWING_HB_EA].lower = 0.0;
