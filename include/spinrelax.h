@@ -17,5 +17,6 @@
 #include "spinrelax/transient.h"
 #include "spinrelax/h5store.h"
 #include "spinrelax/narrowing.h"
+#include "spinrelax/exchange.h"
 
 #endif /* SPINRELAX_H */
