@@ -13,5 +13,10 @@
 #include "spinrelax/nucleus.h"
 #include "spinrelax/spectral.h"
 #include "spinrelax/rates.h"
+#include "spinrelax/import.h"
+#include "spinrelax/spectrum1d.h"
+#include "spinrelax/bruker.h"
+#include "spinrelax/varian.h"
+#include "spinrelax/pdc.h"
 
 #endif /* SPINRELAX_H */
