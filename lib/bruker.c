@@ -163,7 +163,8 @@ static double decode(const unsigned char *b, int dtyp, int big)
 }
 
 /* NUC1 vs frequencies; see bruker.h */
-static void check_nucleus(srx_import_result *res, const char *acqus, const char *nuc,
+static void check_nucleus(srx_import_result *res, const char *acqus, const char *acqpath,
+                          const char *nuc,
                           double bf1, double sfo1)
 {
     srx_nucleus n, h;
@@ -172,7 +173,7 @@ static void check_nucleus(srx_import_result *res, const char *acqus, const char 
     int ch;
     if (srx_nucleus_lookup(nuc, &n, NULL) != SRX_OK || srx_nucleus_lookup("1H", &h, NULL) != SRX_OK) {
         srxi_import_warn(res, "bruker: %s: NUC1 = %s is not in the isotope table: its frequency "
-                         "could not be checked", acqus, nuc);
+                         "could not be checked", acqpath, nuc);
         return;
     }
     proton = bf1 * 100.0 / n.xi_percent;
@@ -221,7 +222,7 @@ static void check_nucleus(srx_import_result *res, const char *acqus, const char 
                          "%.6g MHz (B0 = %.4g T) that matches none of the other basic "
                          "frequencies (%s MHz)%s; SFO1 = %.7g MHz is 1H at B0 = %.4g T: the "
                          "label is probably not the observed nucleus, pass the nucleus",
-                         acqus, nuc, bf1, proton, b0_label, list, says, sfo1, b0_h);
+                         acqpath, nuc, bf1, proton, b0_label, list, says, sfo1, b0_h);
     }
 }
 
@@ -417,7 +418,15 @@ int srx_bruker_import(const char *folder, const srx_import_options *opt_in,
         }
 
     /* processing */
-    srx_spectrum1d_options_init(&sp);
+    {
+        const char *e = srxi_import_experiment(&opt, pulprog, diag);
+        if (!e) {
+            st = SRX_EINVAL;
+            goto done;
+        }
+        srx_spectrum1d_options_init(&sp);
+        sp.reference = srxi_import_reference(delays, td1, e);
+    }
     sp.group_delay_points = grp;
     sp.line_broadening_hz = opt.line_broadening_hz;
     sf = bf1;
@@ -465,7 +474,7 @@ int srx_bruker_import(const char *folder, const srx_import_options *opt_in,
         srxi_read_file(path, &title, &len, NULL) == SRX_OK)
         srxi_import_set_title(s->title, sizeof s->title, title);
     if (nuc[0] && strcmp(nuc, "off") != 0)
-        check_nucleus(result, acqpath, nuc, bf1, sfo1);
+        check_nucleus(result, acqus, acqpath, nuc, bf1, sfo1);
     if (pulprog[0])
         srx_import_experiment_from_pulse_program(pulprog, &guessed, NULL);
     if ((st = srxi_import_apply_options(result, s, &opt, guessed, "bruker", diag)) != SRX_OK)

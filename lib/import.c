@@ -303,3 +303,26 @@ void srxi_import_set_title(char *dst, size_t n, const char *text)
     }
     dst[o] = '\0';
 }
+
+const char *srxi_import_experiment(const srx_import_options *opt, const char *pulse_program,
+                                   srx_diag *diag)
+{
+    const char *g = NULL;
+    if (opt && opt->experiment)
+        return opt->experiment;
+    if (srx_import_experiment_from_pulse_program(pulse_program ? pulse_program : "", &g, diag) !=
+        SRX_OK)
+        return NULL;
+    return g;
+}
+
+long srxi_import_reference(const double *delay_s, size_t n, const char *experiment)
+{
+    int longest = strcmp(experiment, "saturation_recovery") == 0 ||
+                  strcmp(experiment, "inversion_recovery") == 0;
+    size_t i, best = 0;
+    for (i = 1; i < n; i++)
+        if (longest ? delay_s[i] > delay_s[best] : delay_s[i] < delay_s[best])
+            best = i;
+    return (long)best;
+}

@@ -39,4 +39,13 @@ int srxi_import_options_check(const srx_import_options *opt, srx_diag *diag);
 /* Title text: lines joined with " / ", leading/trailing blanks removed. */
 void srxi_import_set_title(char *dst, size_t n, const char *text);
 
+
+/* The experiment that will be used (option or guess), or NULL with a
+ * diagnostic "unknown pulse program X: give the experiment". */
+const char *srxi_import_experiment(const srx_import_options *opt, const char *pulse_program,
+                                   srx_diag *diag);
+
+/* The most relaxed increment: the longest delay for saturation and
+ * inversion recovery, the shortest for decays (spin_lock, longitudinal_decay). */
+long srxi_import_reference(const double *delay_s, size_t n, const char *experiment);
 #endif

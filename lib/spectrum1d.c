@@ -199,7 +199,7 @@ int srx_spectrum1d_integrate(const double *fid, size_t n_increments, size_t n_co
         goto done;
     }
     fftw_make_planner_thread_safe();
-    plan = fftw_plan_dft_1d((int)n, in, spec, FFTW_FORWARD, FFTW_ESTIMATE | FFTW_UNALIGNED);
+    plan = fftw_plan_dft_1d((int)n, in, in, FFTW_FORWARD, FFTW_ESTIMATE | FFTW_UNALIGNED);
     if (!plan) {
         status = srxi_fail(diag, SRX_ENOMEM, "spectrum1d: FFTW could not plan size %zu", n);
         goto done;

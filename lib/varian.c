@@ -294,7 +294,15 @@ int srx_varian_import(const char *folder, const srx_import_options *opt_in,
             fid[np * i + k] = x;
         }
     }
-    srx_spectrum1d_options_init(&sp);
+    {
+        const char *e = srxi_import_experiment(&opt, seq, diag);
+        if (!e) {
+            st = SRX_EINVAL;
+            goto done;
+        }
+        srx_spectrum1d_options_init(&sp);
+        sp.reference = srxi_import_reference(delays, (size_t)nval, e);
+    }
     sp.line_broadening_hz = opt.line_broadening_hz;
     if (!isnan(opt.region_lo_ppm)) {
         sp.auto_region = 0;
