@@ -18,5 +18,7 @@
 #include "spinrelax/bruker.h"
 #include "spinrelax/varian.h"
 #include "spinrelax/pdc.h"
+#include "spinrelax/fit.h"
+#include "spinrelax/transient.h"
 
 #endif /* SPINRELAX_H */
