@@ -22,12 +22,17 @@
  *  3. multiplication by exp(-pi lb t) (lb = line_broadening_hz);
  *  4. FFT with zero filling to N;
  *  5. phase exp(i (phi0 + phi1 (k - N/2) / N)), phi0/phi1 found on the
- *     reference increment (the largest magnitude peak) and applied to all:
- *     phi1 is chosen to maximise |sum over the region of S_k e^{i phi1 k/N}|,
- *     i.e. the band-limited FID evaluated at the time origin (the largest
- *     value of a decaying FID), and phi0 makes that sum real and positive,
- *     so the reference integral is as large as possible; other increments
- *     keep their sign (inversion recovery stays negative);
+ *     reference increment and applied to all: phi1 = 2 pi d for a time
+ *     shift d (points) chosen on a grid (|d| <= min(N/4, 256)) plus a golden
+ *     section to minimise the negative area sum min(Re, 0)^2 / sum Re^2 over
+ *     the region points whose magnitude is >= 10 % of the peak, with phi0
+ *     making the region sum real and positive; d = 0 is kept unless the
+ *     negative area drops by more than 4 sqrt(m) noise^2 (m points counted,
+ *     noise from the baseline points), so noise does not steer phi1.  The
+ *     other increments keep their sign (inversion recovery stays negative).
+ *     The reference is the increment with the largest magnitude peak unless
+ *     given (the importers pass the most relaxed one: longest delay for
+ *     recoveries, shortest for decays);
  *  6. a straight line fitted (least squares) to the baseline points (all
  *     points farther than twice the region's half width from the region
  *     centre, excluding 5 % of the spectrum at each edge where the digital
