@@ -198,7 +198,7 @@ static void check_nucleus(srx_import_result *res, const char *acqus, const char 
     if (nc == 0)
         return;
     for (c = 0; c < nc; c++)
-        if (fabs(cands[c] / proton - 1.0) < 1e-4)
+        if (fabs(cands[c] / proton - 1.0) < 5e-4)
             return; /* consistent */
     {
         char list[128] = "", says[160] = "";
@@ -208,7 +208,7 @@ static void check_nucleus(srx_import_result *res, const char *acqus, const char 
         for (c = 0; c < nc; c++) {
             srx_nucleus m;
             double mis;
-            if (srx_nucleus_from_ratio(bf1, cands[c], &m, &mis, NULL) == SRX_OK && mis < 1e-3 &&
+            if (srx_nucleus_from_ratio(bf1, cands[c], &m, &mis, NULL) == SRX_OK && mis < 5e-4 &&
                 strcmp(m.label, "1H") != 0) {
                 snprintf(says, sizeof says, "; its ratio to %.6g MHz is that of %s", cands[c],
                          m.label);
