@@ -69,7 +69,7 @@ static void write_set(const char *dir, const spec *s)
 {
     char text[4096], p[4096];
     size_t ws = s->dtypa == 2 ? 8 : 4, fidbytes = (TD * ws + 1023) / 1024 * 1024, i, k;
-    unsigned char *ser = calloc(s->td1, fidbytes);
+    unsigned char *ser = calloc(s->td1 * fidbytes + 1024, 1); /* + room for ser_cut < 0 */
     snprintf(text, sizeof text,
              "##TITLE= Parameter file\n##JCAMPDX= 5.0\n##$AQ_mod= 3\n##$BF1= %.7f\n"
              "##$BF2= %.7f\n##$BYTORDA= %d\n##$DECIM= %d\n##$DIGMOD= %d\n##$DSPFVS= %d\n"
