@@ -258,6 +258,17 @@ START_TEST(h1_invrec_dnplab)
     ck_assert_msg(tnull_data > 1.1 && tnull_data < 1.5, "null at %g s", tnull_data);
     ck_assert_msg(tnull > 1.1 && tnull < 1.5, "fitted null at %g s", tnull);
     srx_import_result_free(&r);
+    /* the caller corrects the label; the importer records the override */
+    {
+        srx_import_options o;
+        srx_import_options_init(&o);
+        o.nucleus = "1H";
+        o.temperature_k = 295;
+        ck_assert_msg(srx_bruker_import(p, &o, &r, NULL, &dg) == SRX_OK, "%s", dg.message);
+        ck_assert_str_eq(r.series[0].nucleus, "1H");
+        ck_assert_double_eq(r.series[0].temperature_k, 295);
+        srx_import_result_free(&r);
+    }
 }
 END_TEST
 
