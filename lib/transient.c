@@ -511,7 +511,7 @@ static void start_values(srx_transient_fitter *tf, int lin, int offset, double p
         } else { /* y = M0 - 2 f M0 E */
             double f = a != 0.0 ? -b / (2.0 * a) : 1.0;
             p[SRX_TRANSIENT_P_AMPLITUDE] = a;
-            p[SRX_TRANSIENT_P_INVERSION] = (f > 0.25 && f < 2.0) ? f : 1.0;
+            p[SRX_TRANSIENT_P_INVERSION] = (f > 0.25 && f < 1.75) ? f : 1.0;
         }
         break;
     default:
@@ -659,8 +659,15 @@ int srx_transient_fitter_run(srx_transient_fitter *tf, const double *delays_s, c
     } else {
         P[SRX_TRANSIENT_P_STRETCH].value = 1.0;
     }
-    if (fit_f)
+    if (fit_f) {
+        /* f in (0, 2): without a bound, f E with E -> 0 is a degenerate
+         * direction (a huge f times a tiny E) that series without early
+         * delays can fall into */
         P[SRX_TRANSIENT_P_INVERSION].fixed = 0;
+        P[SRX_TRANSIENT_P_INVERSION].has_lower = P[SRX_TRANSIENT_P_INVERSION].has_upper = 1;
+        P[SRX_TRANSIENT_P_INVERSION].lower = 0.0;
+        P[SRX_TRANSIENT_P_INVERSION].upper = 2.0;
+    }
     else
         P[SRX_TRANSIENT_P_INVERSION].value = 1.0;
     if (fit_c)
