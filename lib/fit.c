@@ -623,16 +623,36 @@ static double sum_squares(const double *f, size_t n)
     return s;
 }
 
+/* max over free columns of |J_c . f| / (|J_c| |f|): the cosine between the
+ * residual and each direction of the Jacobian (MINPACK's gradient test) */
+static double gradient_cosine(const srx_fit *fit, gsl_multifit_nlinear_workspace *w, double chi2)
+{
+    const gsl_vector *f = gsl_multifit_nlinear_residual(w);
+    const gsl_matrix *J = gsl_multifit_nlinear_jac(w);
+    size_t c, i, k = fit->k, n = fit->n;
+    double gmax = 0.0, fnorm = sqrt(chi2);
+    if (!(fnorm > 0.0))
+        return 0.0;
+    for (c = 0; c < k; c++) {
+        double dot = 0.0, jn = 0.0;
+        for (i = 0; i < n; i++) {
+            double jv = J->data[i * J->tda + c];
+            dot += jv * f->data[i * f->stride];
+            jn += jv * jv;
+        }
+        if (jn > 0.0)
+            gmax = fmax(gmax, fabs(dot) / (sqrt(jn) * fnorm));
+    }
+    return gmax;
+}
+
 static int test_converged(srx_fit *fit, gsl_multifit_nlinear_workspace *w,
                           const srx_fit_options *o, double chi2_old, double chi2)
 {
-    size_t c, i, k = fit->k, n = fit->n;
+    size_t c, k = fit->k;
     const gsl_vector *x = gsl_multifit_nlinear_position(w);
     const gsl_vector *dx = w->dx;
-    const gsl_vector *f = gsl_multifit_nlinear_residual(w);
-    const gsl_matrix *J = gsl_multifit_nlinear_jac(w);
     int small_step = 1;
-    double fnorm;
 
     if (chi2 == 0.0)
         return 1;
@@ -645,23 +665,7 @@ static int test_converged(srx_fit *fit, gsl_multifit_nlinear_workspace *w,
         return 1;
     if (chi2_old - chi2 <= o->ftol * chi2)
         return 1;
-    fnorm = sqrt(chi2);
-    {
-        double gmax = 0.0;
-        for (c = 0; c < k; c++) {
-            double dot = 0.0, jn = 0.0;
-            for (i = 0; i < n; i++) {
-                double jv = J->data[i * J->tda + c];
-                dot += jv * f->data[i * f->stride];
-                jn += jv * jv;
-            }
-            if (jn > 0.0)
-                gmax = fmax(gmax, fabs(dot) / (sqrt(jn) * fnorm));
-        }
-        if (gmax <= o->gtol)
-            return 1;
-    }
-    return 0;
+    return gradient_cosine(fit, w, chi2) <= o->gtol;
 }
 
 int srx_fit_run(srx_fit *fit, const srx_fit_model *model, size_t n_points, const double *y,
@@ -795,7 +799,8 @@ int srx_fit_run(srx_fit *fit, const srx_fit_model *model, size_t n_points, const
             return srxi_fail(diag, SRX_EDOM, "fit: model Jacobian not finite at the start values");
         }
         chi2 = sum_squares(gsl_multifit_nlinear_residual(w)->data, n);
-        if (chi2 == 0.0)
+        /* already at a minimum (e.g. started from a previous solution)? */
+        if (chi2 == 0.0 || gradient_cosine(fit, w, chi2) <= o.gtol)
             converged = 1;
         while (!converged && n_iter < o.max_iter) {
             status = gsl_multifit_nlinear_iterate(w);
@@ -809,8 +814,10 @@ int srx_fit_run(srx_fit *fit, const srx_fit_model *model, size_t n_points, const
                 break;
             }
             if (status == GSL_ENOPROG) {
-                /* no step reduces chi2 any more: a minimum to rounding */
-                converged = n_iter > 0;
+                /* no step reduces chi2 any more: a minimum to rounding if
+                 * we got here by steps, or if the residual is orthogonal to
+                 * the Jacobian to 1e-6 */
+                converged = n_iter > 0 || gradient_cosine(fit, w, chi2) <= 1e-6;
                 break;
             }
             if (status != GSL_SUCCESS)

@@ -292,9 +292,12 @@ static double profile(const srx_transient_fitter *tf, int lin, double lnR, doubl
 {
     size_t i, n = tf->n;
     double Sw = 0, SE = 0, SEE = 0, Sy = 0, SyE = 0, Syy = 0, chi2, a = 0, b = 0;
+    const double R = exp(lnR);
     for (i = 0; i < n; i++) {
         double E, w = tf->w[i], yi = tf->y[i];
-        if (tf->t[i] > 0.0)
+        if (g == 1.0)
+            E = exp(-R * tf->t[i]);
+        else if (tf->t[i] > 0.0)
             E = exp(-exp(g * (tf->lt[i] + lnR)));
         else
             E = 1.0;
@@ -444,9 +447,13 @@ static void start_values(srx_transient_fitter *tf, int lin, int offset, double p
         }
     lo = log(1e-3 / tmax);
     hi = log(1e3 / tmin);
-    lnR = scan_rate(tf, lin, crossing_lnR(tf, -slt / (double)npos), 1.0, lo, hi);
-    if (tf->shape == SRX_TRANSIENT_STRETCHED) {
-        /* Weibull plot of the normalised signal */
+    lnR = crossing_lnR(tf, -slt / (double)npos);
+    lnR = fmin(fmax(lnR, lo), hi);
+    if (tf->shape != SRX_TRANSIENT_STRETCHED) {
+        lnR = scan_rate(tf, lin, lnR, 1.0, lo, hi);
+    } else {
+        /* Weibull plot of the signal normalised by the linear parameters of
+         * a mono-exponential at the first guess of R */
         double Sx = 0, Sy = 0, Sxx = 0, Sxy = 0, cnt = 0;
         profile(tf, lin, lnR, 1.0, &a, &b);
         for (i = 0; i < n; i++) {

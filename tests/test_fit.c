@@ -166,6 +166,14 @@ START_TEST(linear_model_matches_closed_form)
         srxt_assert_rel(cov[2], vab * scale, 1e-10);
         srxt_assert_rel(p[0].error, sqrt(vaa * scale), 1e-10);
         srxt_assert_rel(p[1].error, sqrt(vbb * scale), 1e-10);
+        /* started at the solution: converged at once, same numbers */
+        p[0].value = a;
+        p[1].value = b;
+        ck_assert_int_eq(srx_fit_run(f, &m, N, y, sg, p, NULL, &sum, NULL, NULL), SRX_OK);
+        ck_assert(sum.converged);
+        ck_assert_int_le(sum.n_iter, 1);
+        srxt_assert_rel(p[0].value, a, 1e-12);
+        srxt_assert_rel(p[1].error, sqrt(vbb * scale), 1e-10);
     }
     srx_fit_free(f);
     gsl_rng_free(r);
