@@ -130,8 +130,12 @@ void srx_fit_free(srx_fit *fit)
 static int reserve(srx_fit *fit, size_t k)
 {
     gsl_multifit_nlinear_parameters par;
-    if (fit->ws[k])
+    if (fit->ws[k] && fit->x0[k])
         return SRX_OK;
+    if (fit->ws[k]) { /* a previous attempt ran out of memory half way */
+        gsl_multifit_nlinear_free(fit->ws[k]);
+        fit->ws[k] = NULL;
+    }
     par = gsl_multifit_nlinear_default_parameters();
     par.trs = (fit->flags & SRX_FIT_GEODESIC) ? gsl_multifit_nlinear_trs_lmaccel
                                               : gsl_multifit_nlinear_trs_lm;
@@ -141,7 +145,8 @@ static int reserve(srx_fit *fit, size_t k)
      * n >= p check cannot fail; only an allocation failure inside GSL could
      * reach its handler. */
     fit->ws[k] = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &par, fit->nmax, k);
-    fit->x0[k] = gsl_vector_alloc(k);
+    if (!fit->x0[k])
+        fit->x0[k] = gsl_vector_alloc(k);
     if (!fit->ws[k] || !fit->x0[k])
         return SRX_ENOMEM;
     return SRX_OK;
@@ -711,7 +716,7 @@ int srx_fit_run(srx_fit *fit, const srx_fit_model *model, size_t n_points, const
     k = fit->k;
     if (n < k)
         return srxi_fail(diag, SRX_ENODATA, "fit: %zu points for %zu free parameters", n, k);
-    if (k > 0 && !fit->ws[k]) {
+    if (k > 0 && !(fit->ws[k] && fit->x0[k])) {
         if (reserve(fit, k))
             return srxi_fail(diag, SRX_ENOMEM, "fit: out of memory");
     }

@@ -818,6 +818,19 @@ START_TEST(fewer_points_than_allocated)
         srxt_assert_rel(p[i].error, q[i].error, 1e-12);
     }
     srxt_assert_rel(sp.chi2, sq.chi2, 1e-12);
+    /* as many points as parameters: exact interpolation, dof 0; without
+     * sigma the uncertainties cannot be scaled (NaN), with sigma they can */
+    srx_fit_param_init(&p[0], 0.0);
+    srx_fit_param_init(&p[1], 0.0);
+    ck_assert_int_eq(srx_fit_run(small, &m, 2, y, NULL, p, NULL, &sp, NULL, NULL), SRX_OK);
+    ck_assert_int_eq(sp.dof, 0);
+    ck_assert(isnan(sp.reduced_chi2) && isnan(p[0].error));
+    srxt_assert_rel(p[1].value, y[1] - y[0], 1e-12);
+    ck_assert_int_eq(srx_fit_run(small, &m, 2, y, s, p, NULL, &sp, NULL, NULL), SRX_OK);
+    /* line through (0, y0) and (1, y1) with sigma 0.1: var(a) = 0.01,
+     * var(b) = 0.02 */
+    srxt_assert_rel(p[0].error, 0.1, 1e-10);
+    srxt_assert_rel(p[1].error, sqrt(0.02), 1e-10);
     srx_fit_free(big);
     srx_fit_free(small);
 }

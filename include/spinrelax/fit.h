@@ -47,7 +47,9 @@
  * parameters, and
  * - with sigma given: cov = (J^T W J)^-1 (the sigmas are taken as absolute);
  * - without sigma: cov = (J^T J)^-1 * chi2 / dof (scaled by the reduced
- *   chi-square, `covariance_scaled` = 1 in the summary).
+ *   chi-square, `covariance_scaled` = 1 in the summary); with dof = 0 (as
+ *   many points as free parameters) that scale, and so every uncertainty,
+ *   is NaN.
  * This equals the covariance of the internal variables carried through the
  * transformations by the chain rule (dp/du on both sides), but it is
  * computed directly in natural units, so it stays finite for a parameter
