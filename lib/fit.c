@@ -858,8 +858,9 @@ int srx_fit_run(srx_fit *fit, const srx_fit_model *model, size_t n_points, const
         if (final_jacobian(fit))
             return srxi_fail(diag, fit->cb_status, "fit: model callback failed (status %d)",
                              fit->cb_status);
-        /* the k x k covariance goes into ptmp-sized storage: use covariance
-         * buffer when given (np x np >= k x k), else jac (nmax*np >= k*k) */
+        /* the k x k covariance goes into the caller's buffer when given
+         * (np x np >= k x k), else into jac (nmax x np >= k x k), which
+         * is no longer needed */
         cov = covariance ? covariance : fit->jac;
         sing = singular || normal_inverse(fit, o.singular_tol, cov);
         if (sing) {
@@ -888,8 +889,8 @@ int srx_fit_run(srx_fit *fit, const srx_fit_model *model, size_t n_points, const
                 params[fit->free_idx[c]].error = v >= 0.0 ? sqrt(v) : NAN;
             }
             if (covariance) {
-                /* expand k x k (at the start of the buffer) to np x np in
-                 * place, from the last element backwards */
+                /* expand the k x k block (at the start of the buffer) to
+                 * np x np through the rinv scratch */
                 for (c = k; c-- > 0;)
                     for (j = k; j-- > 0;) {
                         double v = covariance[c * k + j] * scale;

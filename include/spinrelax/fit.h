@@ -23,7 +23,9 @@
  * - none: q = u.
  * Bounds are given on p itself; with `log_scale` a lower bound <= 0 means
  * "no lower bound" (p > 0 holds anyway).  Bounds are strict: a free start
- * value must lie strictly inside them, and the result does too.
+ * value must lie strictly inside them, and the result does too (up to the
+ * rounding of the map: a parameter driven hard against a bound may come
+ * back equal to it).
  * `fixed` parameters keep their value exactly and get uncertainty 0.
  *
  * **Model callback** (#srx_fit_model_fn): the engine hands the callback the
