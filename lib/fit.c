@@ -243,15 +243,17 @@ static double u_to_p(const srx_fit *fit, size_t c, double u, double *dpdu)
         dqdu = -e;
         break;
     case MAP_BOTH:
-        if (u >= 0.0) {
-            e = exp(-u);
-            s = 1.0 / (1.0 + e);
-        } else {
-            e = exp(u);
-            s = e / (1.0 + e);
-        }
-        q = a + (b - a) * s;
-        dqdu = (b - a) * s * (1.0 - s);
+        /* sine map (as MINUIT): reaches a and b at finite u, where it is
+         * stationary, so a parameter whose optimum lies beyond a bound
+         * converges onto it quadratically */
+        s = sin(u);
+        q = a + 0.5 * (b - a) * (1.0 + s);
+        if (q > b)
+            q = b;
+        if (q < a)
+            q = a;
+        dqdu = 0.5 * (b - a) * cos(u);
+        (void)e;
         break;
     default:
         q = u;
@@ -276,8 +278,18 @@ static double p_to_u(const srx_fit *fit, size_t c, double p)
         return log(q - a);
     case MAP_UPPER:
         return log(b - q);
-    case MAP_BOTH:
-        return log(q - a) - log(b - q);
+    case MAP_BOTH: {
+        /* start inside by a hair: at u = +-pi/2 the map is stationary and
+         * the fit could never leave the bound */
+        const double umax = 0.5 * SRXI_PI - 1e-2;
+        double x = 2.0 * (q - a) / (b - a) - 1.0, u;
+        if (x > 1.0)
+            x = 1.0;
+        if (x < -1.0)
+            x = -1.0;
+        u = asin(x);
+        return u > umax ? umax : u < -umax ? -umax : u;
+    }
     default:
         return q;
     }
@@ -583,14 +595,6 @@ static int check_params(srx_fit *fit, srx_fit_param *params, srx_diag *diag)
         if (P->has_lower && P->has_upper && !(P->lower < P->upper))
             return srxi_fail(diag, SRX_EDOM, "fit: parameter %zu: lower bound %g >= upper bound %g",
                              j, P->lower, P->upper);
-        if (P->has_lower && !(P->value > P->lower))
-            return srxi_fail(diag, SRX_EDOM,
-                             "fit: parameter %zu: start value %g not above its lower bound %g", j,
-                             P->value, P->lower);
-        if (P->has_upper && !(P->value < P->upper))
-            return srxi_fail(diag, SRX_EDOM,
-                             "fit: parameter %zu: start value %g not below its upper bound %g", j,
-                             P->value, P->upper);
         if (P->log_scale && !(P->value > 0.0))
             return srxi_fail(diag, SRX_EDOM,
                              "fit: parameter %zu: log_scale needs a positive value (got %g)", j,
@@ -598,9 +602,25 @@ static int check_params(srx_fit *fit, srx_fit_param *params, srx_diag *diag)
         {
             int lo = P->has_lower && P->lower > -INFINITY, hi = P->has_upper && P->upper < INFINITY;
             double a = P->lower, b = P->upper;
+            if (P->log_scale && lo && a <= 0.0)
+                lo = 0;
+            if (P->has_upper && P->upper == -INFINITY)
+                hi = 1; /* nothing lies below -inf: rejected just below */
+            if (lo && hi) { /* closed interval */
+                if (!(P->value >= P->lower && P->value <= P->upper))
+                    return srxi_fail(diag, SRX_EDOM,
+                                     "fit: parameter %zu: start value %g outside its bounds "
+                                     "[%g, %g]", j, P->value, P->lower, P->upper);
+            } else if (lo && !(P->value > P->lower)) {
+                return srxi_fail(diag, SRX_EDOM,
+                                 "fit: parameter %zu: start value %g not above its lower bound %g",
+                                 j, P->value, P->lower);
+            } else if (hi && !(P->value < P->upper)) {
+                return srxi_fail(diag, SRX_EDOM,
+                                 "fit: parameter %zu: start value %g not below its upper bound %g",
+                                 j, P->value, P->upper);
+            }
             if (P->log_scale) {
-                if (lo && a <= 0.0)
-                    lo = 0;
                 if (lo)
                     a = log(a);
                 if (hi)

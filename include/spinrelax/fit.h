@@ -17,15 +17,19 @@
  * first q = ln p if `log_scale` is set (for parameters that span decades:
  * rates, tau0, K), otherwise q = p; then bounds on q are imposed by a smooth
  * one-to-one map:
- * - lower bound a only: q = a + exp(u);
- * - upper bound b only: q = b - exp(u);
- * - both: q = a + (b - a) / (1 + exp(-u)) (logistic);
+ * - lower bound a only: q = a + exp(u) (open: p > a);
+ * - upper bound b only: q = b - exp(u) (open: p < b);
+ * - both: q = a + (b - a) (1 + sin u) / 2 (closed: a <= p <= b; the sine
+ *   map of MINUIT, James and Roos 1975).  It reaches a and b at finite u,
+ *   where it is stationary, so a parameter whose optimum lies beyond a bound
+ *   converges onto the bound in a few iterations (an open map such as the
+ *   logistic would creep towards it for tens of iterations).  A start value
+ *   on a bound is moved inside by (b - a) * 2.5e-5 (at the bound itself the
+ *   fit could not leave it);
  * - none: q = u.
  * Bounds are given on p itself; with `log_scale` a lower bound <= 0 means
- * "no lower bound" (p > 0 holds anyway).  Bounds are strict: a free start
- * value must lie strictly inside them, and the result does too (up to the
- * rounding of the map: a parameter driven hard against a bound may come
- * back equal to it).
+ * "no lower bound" (p > 0 holds anyway).  A free start value must satisfy
+ * its bounds (strictly for one-sided ones).
  * `fixed` parameters keep their value exactly and get uncertainty 0.
  *
  * **Model callback** (#srx_fit_model_fn): the engine hands the callback the
