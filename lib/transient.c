@@ -18,6 +18,9 @@
 #define RELAX_MIN_DECAY 0.95
 #define RELAX_MAX_PLATEAU 0.05
 
+/* lower bound of the fitted stretch (see the header) */
+#define STRETCH_MIN 0.05
+
 static const char *const experiment_names[SRX_EXPERIMENT_COUNT] = {
     "saturation_recovery", "inversion_recovery", "spin_lock", "longitudinal_decay"};
 
@@ -661,7 +664,7 @@ int srx_transient_fitter_run(srx_transient_fitter *tf, const double *delays_s, c
     if (fit_g) {
         P[SRX_TRANSIENT_P_STRETCH].fixed = 0;
         P[SRX_TRANSIENT_P_STRETCH].has_lower = P[SRX_TRANSIENT_P_STRETCH].has_upper = 1;
-        P[SRX_TRANSIENT_P_STRETCH].lower = 0.0;
+        P[SRX_TRANSIENT_P_STRETCH].lower = STRETCH_MIN;
         P[SRX_TRANSIENT_P_STRETCH].upper = 1.0;
     } else {
         P[SRX_TRANSIENT_P_STRETCH].value = 1.0;

@@ -28,9 +28,11 @@
  *
  * **Fitted quantities.**  The rate R (not T) is the parameter, fitted as
  * ln R (the engine's log_scale, see fit.h), so any rate from 1e-3 to 1e6
- * s^-1 and beyond fits alike; gamma is bounded to [0, 1] (the engine's
+ * s^-1 and beyond fits alike; gamma is bounded to [0.05, 1] (the engine's
  * sine map: a fit whose data want gamma > 1 ends at gamma = 1, with the
- * uncertainty of an unconstrained gamma there), f to [0, 2] (without
+ * uncertainty of an unconstrained gamma there; a transient with gamma <
+ * 0.05 would spread its decay from E = 0.9 to 0.1 over more than 25
+ * decades of time, which no delay list resolves), f to [0, 2] (without
  * a bound a huge f times a vanishing E is a degenerate direction for series
  * without early delays); M0 and c are free.
  * Standard uncertainties come from the covariance of srx_fit_run(): with
@@ -113,7 +115,7 @@ SRX_API int srx_transient_experiment_parse(const char *name, srx_experiment *exp
 /** @brief Relaxation function E(t). */
 typedef enum srx_transient_shape {
     SRX_TRANSIENT_EXPONENTIAL = 0, /**< exp(-t R) (gamma = 1) */
-    SRX_TRANSIENT_STRETCHED = 1,   /**< exp(-(t R)^gamma), gamma fitted in [0, 1] */
+    SRX_TRANSIENT_STRETCHED = 1,   /**< exp(-(t R)^gamma), gamma fitted in [0.05, 1] */
     SRX_TRANSIENT_BIEXP_SPIN32 = 2 /**< 0.2 exp(-R t) + 0.8 exp(-R2 t) (Hubbard 1970) */
 } srx_transient_shape;
 
