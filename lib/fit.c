@@ -671,6 +671,66 @@ static double gradient_cosine(const srx_fit *fit, gsl_multifit_nlinear_workspace
     return gmax;
 }
 
+/* The chi2 decrease a full Gauss-Newton step would still bring, relative
+ * to chi2: (J^T f)^T (J^T J)^-1 (J^T f) / |f|^2, the squared norm of the
+ * residual's projection on the Jacobian's column space.  Computed on the
+ * diagonally equilibrated normal matrix by a Cholesky factorisation in the
+ * rinv scratch; returns +inf when that matrix is not safely positive
+ * definite (the test then simply does not fire). */
+static double newton_decrement(srx_fit *fit, gsl_multifit_nlinear_workspace *w, double chi2)
+{
+    const gsl_vector *f = gsl_multifit_nlinear_residual(w);
+    const gsl_matrix *J = gsl_multifit_nlinear_jac(w);
+    size_t a, b, i, k = fit->k, n = fit->n, ld = J->tda;
+    double *A = fit->rinv, *g = fit->colscale, *d = fit->ptmp, dec = 0.0;
+    if (!(chi2 > 0.0))
+        return 0.0;
+    for (a = 0; a < k; a++) {
+        double s = 0.0, gg = 0.0;
+        for (i = 0; i < n; i++) {
+            double v = J->data[i * ld + a];
+            s += v * v;
+            gg += v * f->data[i * f->stride];
+        }
+        if (!(s > 0.0))
+            return INFINITY;
+        d[a] = 1.0 / sqrt(s);
+        g[a] = gg * d[a];
+        A[a * k + a] = 1.0;
+    }
+    for (a = 0; a < k; a++)
+        for (b = 0; b < a; b++) {
+            double s = 0.0;
+            for (i = 0; i < n; i++)
+                s += J->data[i * ld + a] * J->data[i * ld + b];
+            A[a * k + b] = s * d[a] * d[b];
+        }
+    /* Cholesky A = L L^T (lower triangle), then dec = |L^-1 g|^2 */
+    for (a = 0; a < k; a++) {
+        double s = A[a * k + a];
+        for (b = 0; b < a; b++)
+            s -= A[a * k + b] * A[a * k + b];
+        if (!(s > 1e-12))
+            return INFINITY;
+        s = sqrt(s);
+        A[a * k + a] = s;
+        for (i = a + 1; i < k; i++) {
+            double t = A[i * k + a];
+            for (b = 0; b < a; b++)
+                t -= A[i * k + b] * A[a * k + b];
+            A[i * k + a] = t / s;
+        }
+    }
+    for (a = 0; a < k; a++) {
+        double t = g[a];
+        for (b = 0; b < a; b++)
+            t -= A[a * k + b] * g[b];
+        g[a] = t / A[a * k + a];
+        dec += g[a] * g[a];
+    }
+    return dec / chi2;
+}
+
 static int test_converged(srx_fit *fit, gsl_multifit_nlinear_workspace *w,
                           const srx_fit_options *o, double chi2_old, double chi2)
 {
@@ -689,6 +749,9 @@ static int test_converged(srx_fit *fit, gsl_multifit_nlinear_workspace *w,
     if (small_step)
         return 1;
     if (chi2_old - chi2 <= o->ftol * chi2)
+        return 1;
+    /* what a further Gauss-Newton step could still gain is below ftol */
+    if (newton_decrement(fit, w, chi2) <= o->ftol)
         return 1;
     return gradient_cosine(fit, w, chi2) <= o->gtol;
 }

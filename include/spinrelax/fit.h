@@ -152,7 +152,7 @@ typedef struct srx_fit_options {
     int max_iter;        /**< maximum accepted iterations (default 200) */
     double xtol;         /**< step test: |du_j| <= xtol (|u_j| + xtol) for all free j (default 1e-10) */
     double gtol;         /**< gradient test: max_j |J_j . r| / (|J_j| |r|) <= gtol (default 1e-12) */
-    double ftol;         /**< chi2 test: relative decrease of chi2 in an accepted step <= ftol (default 1e-10: the remaining change of any parameter is then ~1e-5 of its standard uncertainty) */
+    double ftol;         /**< chi2 tests: the relative decrease of chi2 in an accepted step, or the one a further Gauss-Newton step would bring (the Newton decrement), <= ftol (default 1e-10: what remains is then ~1e-5 standard uncertainties per parameter) */
     double singular_tol; /**< smallest relative |R_jj| of the equilibrated QR (default 1e-10) */
     double fd_step;      /**< relative finite-difference step, 0 = default (sqrt(eps) iterating, eps^(1/3) for the covariance) */
 } srx_fit_options;
