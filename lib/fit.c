@@ -880,10 +880,28 @@ int srx_fit_run(srx_fit *fit, const srx_fit_model *model, size_t n_points, const
             if (fit->cb_status)
                 return srxi_fail(diag, fit->cb_status, "fit: model callback failed (status %d)",
                                  fit->cb_status);
-            if (fit->zero_jac)
+            if (fit->zero_jac) {
+                /* values stay at the start, uncertainties undetermined */
+                for (j = 0; j < np; j++)
+                    params[j].error = params[j].fixed ? 0.0 : NAN;
+                if (covariance)
+                    for (i = 0; i < np * np; i++)
+                        covariance[i] = NAN;
+                for (i = 0; i < n; i++) {
+                    double r = fit->sw[i] * (fit->model[i] - y[i]);
+                    chi2 += r * r;
+                }
+                sum.chi2 = chi2;
+                sum.reduced_chi2 = sum.dof > 0 ? chi2 / (double)sum.dof : NAN;
+                sum.singular = 1;
+                sum.covariance_scaled = sigma == NULL;
+                sum.n_eval = fit->n_eval;
+                if (summary)
+                    *summary = sum;
                 return srxi_fail(diag, SRX_ESINGULAR,
                                  "fit: the model does not depend on any free parameter at the "
                                  "start values");
+            }
             return srxi_fail(diag, SRX_EDOM, "fit: model Jacobian not finite at the start values");
         }
         chi2 = sum_squares(gsl_multifit_nlinear_residual(w)->data, n);

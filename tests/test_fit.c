@@ -706,6 +706,24 @@ START_TEST(singular_and_nonconvergence)
     ck_assert_int_eq(sum.n_iter, 1);
     ck_assert(isfinite(p[0].value) && isfinite(p[1].error) && p[1].value != 0.1);
 
+    /* a model that ignores its free parameters: SRX_ESINGULAR at once,
+     * values kept, uncertainties NaN, summary filled */
+    m.eval = sum_model;
+    m.user = x;
+    {
+        double zero_x[N];
+        for (i = 0; i < N; i++)
+            zero_x[i] = 0.0;
+        m.user = zero_x;
+        srx_fit_param_init(&p[0], 1.0);
+        srx_fit_param_init(&p[1], 2.0);
+        memset(&sum, 0, sizeof sum);
+        ck_assert_int_eq(srx_fit_run(f, &m, N, y, NULL, p, NULL, &sum, NULL, NULL),
+                         SRX_ESINGULAR);
+        ck_assert(sum.singular && p[0].value == 1.0 && isnan(p[1].error));
+        m.user = &d;
+    }
+
     /* NaN Jacobian: SRX_EDOM; failing callback: its code */
     m.eval = nan_jac_model;
     srx_fit_param_init(&p[0], 1.0);
