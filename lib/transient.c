@@ -18,6 +18,9 @@
 #define RELAX_MIN_DECAY 0.95
 #define RELAX_MAX_PLATEAU 0.05
 
+/* at most this many engine sizes per fitter (8 * 2^62 points is plenty) */
+#define FIT_BUCKETS 63
+
 /* lower bound of the fitted stretch (see the header) */
 #define STRETCH_MIN 0.05
 
@@ -176,7 +179,11 @@ int srx_transient_eval(srx_experiment experiment, srx_transient_shape shape, con
 
 struct srx_transient_fitter {
     size_t nmax;
-    srx_fit *fit;
+    /* engines for series of up to cap[b] points, cap doubling from 8 up to
+     * nmax: a shorter series is padded to less than twice its length */
+    srx_fit *fit[FIT_BUCKETS];
+    size_t cap[FIT_BUCKETS];
+    int nbuckets;
     double *t, *y, *s, *lt, *w; /* sorted copies, ln t, weights */
     /* context of the current run, read by the model callback */
     srx_experiment ex;
@@ -186,9 +193,11 @@ struct srx_transient_fitter {
 
 void srx_transient_fitter_free(srx_transient_fitter *tf)
 {
+    int b;
     if (!tf)
         return;
-    srx_fit_free(tf->fit);
+    for (b = 0; b < tf->nbuckets; b++)
+        srx_fit_free(tf->fit[b]);
     free(tf->t);
     free(tf->y);
     free(tf->s);
@@ -220,12 +229,29 @@ int srx_transient_fitter_alloc(srx_transient_fitter **out, size_t max_points, sr
         srx_transient_fitter_free(tf);
         return srxi_fail(diag, SRX_ENOMEM, "transient: out of memory");
     }
-    /* the fit engine needs max_points >= NP; pad small fitters up */
-    st = srx_fit_alloc(&tf->fit, max_points < NP ? NP : max_points, NP, 0, diag);
-    /* every model has 2 to 5 free parameters: reserve them all now so
-     * that srx_transient_fitter_run never allocates */
-    for (k = 2; st == SRX_OK && k < NP; k++)
-        st = srx_fit_reserve(tf->fit, k, diag);
+    /* engines of 8, 16, 32, ... points up to max_points (at least NP,
+     * which the engine needs); every model has 2 to 5 free parameters:
+     * reserve them all now so that srx_transient_fitter_run never
+     * allocates */
+    st = SRX_OK;
+    {
+        size_t c = 8;
+        for (;;) {
+            size_t size = c < max_points ? c : max_points;
+            if (size < NP)
+                size = NP;
+            tf->cap[tf->nbuckets] = size;
+            st = srx_fit_alloc(&tf->fit[tf->nbuckets], size, NP, 0, diag);
+            if (st)
+                break;
+            tf->nbuckets++;
+            for (k = 2; st == SRX_OK && k < NP; k++)
+                st = srx_fit_reserve(tf->fit[tf->nbuckets - 1], k, diag);
+            if (st || size >= max_points || tf->nbuckets == FIT_BUCKETS)
+                break;
+            c = c > max_points / 2 ? max_points : 2 * c;
+        }
+    }
     if (st) {
         srx_transient_fitter_free(tf);
         return st;
@@ -692,7 +718,13 @@ int srx_transient_fitter_run(srx_transient_fitter *tf, const double *delays_s, c
     model.eval = model_cb;
     model.user = tf;
     model.has_jacobian = 1;
-    st = srx_fit_run(tf->fit, &model, n, tf->y, sigma ? tf->s : NULL, P, NULL, &sum, NULL, diag);
+    {
+        int b = 0;
+        while (tf->cap[b] < n)
+            b++;
+        st = srx_fit_run(tf->fit[b], &model, n, tf->y, sigma ? tf->s : NULL, P, NULL, &sum, NULL,
+                         diag);
+    }
     if (st != SRX_OK && st != SRX_ENOCONV && st != SRX_ESINGULAR) {
         result_nan(result, st);
         srxi_diag_prefix(diag, "transient");

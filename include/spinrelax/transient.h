@@ -190,8 +190,10 @@ typedef struct srx_transient_fitter srx_transient_fitter;
 /**
  * @brief Allocate a fitter for series of at most `max_points` points.
  *
- * A series with fewer points is fitted with padding, at the cost of the
- * full size: size the fitter to the series you have.
+ * The fitter holds fit engines for 8, 16, 32, ... points up to
+ * max_points (memory about twice that of one engine for max_points); a
+ * series is fitted by the smallest engine that holds it, padded with empty
+ * rows, so a short series costs less than twice its own size.
  * @return #SRX_OK, #SRX_EINVAL (NULL out, max_points < 3), #SRX_ENOMEM
  */
 SRX_API int srx_transient_fitter_alloc(srx_transient_fitter **fitter, size_t max_points,
