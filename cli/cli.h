@@ -38,5 +38,6 @@ void cli_print_double(FILE *f, double x);
 
 /* Verb entry points */
 int cli_rates(int argc, char **argv);
+int cli_lineshape(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ typedef struct cli_verb {
 
 static const cli_verb verbs[] = {
     {"rates", "print model 1/T1 and 1/T1rho over a temperature range", cli_rates},
+    {"lineshape", "print a simulated quadrupolar powder line shape", cli_lineshape},
 };
 
 static void usage(FILE *f)

@@ -13,5 +13,8 @@
 #include "spinrelax/nucleus.h"
 #include "spinrelax/spectral.h"
 #include "spinrelax/rates.h"
+#include "spinrelax/quadrupolar.h"
+#include "spinrelax/powder.h"
+#include "spinrelax/lineshape.h"
 
 #endif /* SPINRELAX_H */

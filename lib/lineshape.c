@@ -1,0 +1,595 @@
+/* lineshape: powder spectra of quadrupolar nuclei (static, MAS at infinite
+ * and finite speed, any rotor angle), broadening through FFTW, Czjzek.
+ * See include/spinrelax/lineshape.h for the method and references. */
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fftw3.h>
+
+#include "internal.h"
+#include "powder_internal.h"
+#include "quadrupolar_internal.h"
+#include "spinrelax/lineshape.h"
+#include "spinrelax/powder.h"
+
+#define MAX_LOG2_SIDEBANDS 20
+
+typedef struct vset {
+    srx_powder *powder;
+    size_t nv, nt;
+    const size_t *tri;
+    const double *tw;
+    double *d;      /* 25 per vertex: d^2(beta_v) */
+    double *ca, *sa; /* cos, sin alpha_v */
+} vset;
+
+struct srx_lineshape {
+    srx_lineshape_conditions c;
+    double spacing, first;
+    int finite;      /* finite spinning speed */
+    int n_div;
+    vset oct, hemi;
+    srxi_rotor rotor;
+    size_t nv_max;
+    double *q, *cs;  /* 6 per vertex: re[3], im[3] */
+    double *freq;    /* per vertex */
+    double *ampv;    /* per vertex: one sideband's amplitude */
+    double *acc;     /* N bins */
+    /* broadening */
+    size_t m_fft;
+    double *rbuf, *kernel;
+    fftw_complex *cbuf;
+    fftw_plan fwd, bwd;
+    /* sidebands (finite speed), grown on demand */
+    double *fc;      /* 10 per vertex: Fourier coefficients re/im n = 0..4 */
+    double *amp;     /* nv_max * ns_alloc */
+    double *amp_mean;
+    double *trig;    /* 8 per rotor phase: cos(q psi_j), sin(q psi_j), q = 1..4 */
+    size_t ns_trig;
+    size_t ns_alloc;
+    fftw_complex *sb_in, *sb_out;
+    fftw_plan sb_plan[MAX_LOG2_SIDEBANDS + 1];
+};
+
+void srx_lineshape_conditions_init(srx_lineshape_conditions *c)
+{
+    if (!c)
+        return;
+    memset(c, 0, sizeof *c);
+    c->rotor_angle_rad = 0.0;
+    c->spinning_hz = 0.0;
+    c->transitions = SRX_LINESHAPE_CENTRAL;
+    c->n_points = 4096;
+    c->span_hz = 100e3;
+    c->center_hz = 0.0;
+    c->accuracy = 1e-3;
+    c->normalization = SRX_LINESHAPE_NORM_WINDOW;
+}
+
+int srx_lineshape_divisions_for_accuracy(double accuracy)
+{
+    /* measured (bench/lineshape.c, 27Al CT MAS, 4096 points over 60 kHz):
+     * relative L2 error ~ c / N^2, c = 45 (MAS) to 70 (static) */
+    const double c = 70.0;
+    double n;
+    if (!(accuracy > 0.0) || !srxi_isfinite(accuracy))
+        accuracy = 1e-3;
+    n = ceil(sqrt(c / accuracy));
+    if (n < 8)
+        n = 8;
+    if (n > 1024)
+        n = 1024;
+    return (int)n;
+}
+
+static void vset_free(vset *s)
+{
+    srx_powder_free(s->powder);
+    free(s->d);
+    free(s->ca);
+    free(s->sa);
+    memset(s, 0, sizeof *s);
+}
+
+static int vset_init(vset *s, int n_div, srx_powder_domain dom, srx_diag *diag)
+{
+    size_t v;
+    const double *al, *be;
+    int st = srx_powder_alloc(n_div, dom, &s->powder, diag);
+    if (st != SRX_OK)
+        return st;
+    s->nv = srx_powder_n_orientations(s->powder);
+    s->nt = srx_powder_n_triangles(s->powder);
+    s->tri = srx_powder_triangles(s->powder);
+    s->tw = srx_powder_triangle_weights(s->powder);
+    s->d = malloc(25 * s->nv * sizeof *s->d);
+    s->ca = malloc(s->nv * sizeof *s->ca);
+    s->sa = malloc(s->nv * sizeof *s->sa);
+    if (!s->d || !s->ca || !s->sa)
+        return srxi_fail(diag, SRX_ENOMEM, "lineshape: out of memory");
+    al = srx_powder_alpha_rad(s->powder);
+    be = srx_powder_beta_rad(s->powder);
+    for (v = 0; v < s->nv; v++) {
+        srxi_wigner_d2(be[v], (double(*)[5])(s->d + 25 * v));
+        s->ca[v] = cos(al[v]);
+        s->sa[v] = sin(al[v]);
+    }
+    return SRX_OK;
+}
+
+void srx_lineshape_free(srx_lineshape *ls)
+{
+    int i;
+    if (!ls)
+        return;
+    vset_free(&ls->oct);
+    vset_free(&ls->hemi);
+    free(ls->q);
+    free(ls->cs);
+    free(ls->freq);
+    free(ls->ampv);
+    free(ls->acc);
+    free(ls->kernel);
+    free(ls->fc);
+    free(ls->amp);
+    free(ls->amp_mean);
+    free(ls->trig);
+    if (ls->fwd)
+        fftw_destroy_plan(ls->fwd);
+    if (ls->bwd)
+        fftw_destroy_plan(ls->bwd);
+    for (i = 0; i <= MAX_LOG2_SIDEBANDS; i++)
+        if (ls->sb_plan[i])
+            fftw_destroy_plan(ls->sb_plan[i]);
+    if (ls->rbuf)
+        fftw_free(ls->rbuf);
+    if (ls->cbuf)
+        fftw_free(ls->cbuf);
+    if (ls->sb_in)
+        fftw_free(ls->sb_in);
+    if (ls->sb_out)
+        fftw_free(ls->sb_out);
+    free(ls);
+}
+
+static int check_conditions(const srx_lineshape_conditions *c, srx_diag *diag)
+{
+    double s2;
+    if (!c)
+        return srxi_fail(diag, SRX_EINVAL, "lineshape: conditions are NULL");
+    if (isnan(c->spin) || isnan(c->larmor_hz) || isnan(c->rotor_angle_rad) ||
+        isnan(c->spinning_hz) || isnan(c->span_hz) || isnan(c->center_hz) || isnan(c->lb_hz) ||
+        isnan(c->gb_hz) || isnan(c->accuracy))
+        return srxi_fail(diag, SRX_EINVAL, "lineshape: a condition is NaN");
+    if (!srxi_isfinite(c->larmor_hz) || !srxi_isfinite(c->rotor_angle_rad) ||
+        !srxi_isfinite(c->spinning_hz) || !srxi_isfinite(c->span_hz) ||
+        !srxi_isfinite(c->center_hz) || !srxi_isfinite(c->lb_hz) || !srxi_isfinite(c->gb_hz))
+        return srxi_fail(diag, SRX_EINVAL, "lineshape: a condition is infinite");
+    s2 = 2.0 * c->spin;
+    if (!(c->spin > 0.0) || c->spin > 20.0 || fabs(s2 - floor(s2 + 0.5)) > 1e-9)
+        return srxi_fail(diag, SRX_EDOM, "lineshape: spin %g is not a positive multiple of 1/2",
+                         c->spin);
+    if (c->transitions != SRX_LINESHAPE_CENTRAL && c->transitions != SRX_LINESHAPE_ALL)
+        return srxi_fail(diag, SRX_EINVAL, "lineshape: unknown transitions %d", c->transitions);
+    if (c->transitions == SRX_LINESHAPE_CENTRAL && fmod(floor(s2 + 0.5), 2.0) == 0.0)
+        return srxi_fail(diag, SRX_EDOM,
+                         "lineshape: integer spin %g has no central transition (use all)", c->spin);
+    if (c->normalization != SRX_LINESHAPE_NORM_WINDOW &&
+        c->normalization != SRX_LINESHAPE_NORM_TOTAL)
+        return srxi_fail(diag, SRX_EINVAL, "lineshape: unknown normalization %d",
+                         c->normalization);
+    if (!(c->larmor_hz > 0.0))
+        return srxi_fail(diag, SRX_EDOM, "lineshape: larmor_hz = %g must be > 0", c->larmor_hz);
+    if (c->spinning_hz < 0.0)
+        return srxi_fail(diag, SRX_EDOM, "lineshape: spinning_hz = %g < 0", c->spinning_hz);
+    if (c->n_points < 2 || c->n_points > ((size_t)1 << 24))
+        return srxi_fail(diag, SRX_EDOM, "lineshape: n_points = %zu outside 2..2^24", c->n_points);
+    if (!(c->span_hz > 0.0))
+        return srxi_fail(diag, SRX_EDOM, "lineshape: span_hz = %g must be > 0", c->span_hz);
+    if (c->lb_hz < 0.0 || c->gb_hz < 0.0)
+        return srxi_fail(diag, SRX_EDOM, "lineshape: negative broadening (lb %g, gb %g)", c->lb_hz,
+                         c->gb_hz);
+    if (c->accuracy < 0.0 || (c->accuracy > 0.0 && !srxi_isfinite(c->accuracy)))
+        return srxi_fail(diag, SRX_EDOM, "lineshape: accuracy = %g must be >= 0", c->accuracy);
+    if (c->n_divisions < 0 || c->n_divisions > 4096)
+        return srxi_fail(diag, SRX_EDOM, "lineshape: n_divisions = %d outside 0..4096",
+                         c->n_divisions);
+    return SRX_OK;
+}
+
+int srx_lineshape_alloc(const srx_lineshape_conditions *cond, srx_lineshape **out, srx_diag *diag)
+{
+    srx_lineshape *ls;
+    size_t n, k;
+    int st;
+    if (!out)
+        return srxi_fail(diag, SRX_EINVAL, "lineshape: out is NULL");
+    *out = NULL;
+    if ((st = check_conditions(cond, diag)) != SRX_OK)
+        return st;
+    ls = calloc(1, sizeof *ls);
+    if (!ls)
+        return srxi_fail(diag, SRX_ENOMEM, "lineshape: out of memory");
+    ls->c = *cond;
+    n = cond->n_points;
+    ls->spacing = cond->span_hz / (double)n;
+    ls->first = cond->center_hz - 0.5 * cond->span_hz;
+    ls->finite = cond->rotor_angle_rad != 0.0 && cond->spinning_hz > 0.0;
+    ls->n_div = cond->n_divisions > 0 ? cond->n_divisions
+                                      : srx_lineshape_divisions_for_accuracy(cond->accuracy);
+    if ((st = vset_init(&ls->oct, ls->n_div, SRX_POWDER_OCTANT, diag)) != SRX_OK) {
+        srx_lineshape_free(ls);
+        return st;
+    }
+    /* the hemisphere (needed only for a CSA tilted from the EFG) is built on first use */
+    ls->nv_max = 4 * ls->oct.nv;
+    srxi_rotor_prepare(cond->rotor_angle_rad, &ls->rotor);
+    ls->q = malloc(6 * ls->nv_max * sizeof *ls->q);
+    ls->cs = malloc(6 * ls->nv_max * sizeof *ls->cs);
+    ls->freq = malloc(ls->nv_max * sizeof *ls->freq);
+    ls->ampv = malloc(ls->nv_max * sizeof *ls->ampv);
+    ls->acc = malloc(n * sizeof *ls->acc);
+    ls->fc = malloc(10 * ls->nv_max * sizeof *ls->fc);
+    if (!ls->q || !ls->cs || !ls->freq || !ls->ampv || !ls->acc || !ls->fc) {
+        srx_lineshape_free(ls);
+        return srxi_fail(diag, SRX_ENOMEM, "lineshape: out of memory");
+    }
+    /* broadening: zero-padded real FFT of length 2N, one plan pair per object */
+    if (cond->lb_hz > 0.0 || cond->gb_hz > 0.0) {
+        double dt;
+        ls->m_fft = 2 * n;
+        ls->rbuf = fftw_malloc(ls->m_fft * sizeof *ls->rbuf);
+        ls->cbuf = fftw_malloc((ls->m_fft / 2 + 1) * sizeof *ls->cbuf);
+        ls->kernel = malloc((ls->m_fft / 2 + 1) * sizeof *ls->kernel);
+        if (!ls->rbuf || !ls->cbuf || !ls->kernel) {
+            srx_lineshape_free(ls);
+            return srxi_fail(diag, SRX_ENOMEM, "lineshape: out of memory");
+        }
+        fftw_make_planner_thread_safe();
+        ls->fwd = fftw_plan_dft_r2c_1d((int)ls->m_fft, ls->rbuf, ls->cbuf, FFTW_ESTIMATE);
+        ls->bwd = fftw_plan_dft_c2r_1d((int)ls->m_fft, ls->cbuf, ls->rbuf, FFTW_ESTIMATE);
+        if (!ls->fwd || !ls->bwd) {
+            srx_lineshape_free(ls);
+            return srxi_fail(diag, SRX_ENOMEM, "lineshape: FFTW planning failed");
+        }
+        /* time of Fourier index k: t = k / (M spacing); Lorentzian FWHM L:
+         * exp(-pi L t); Gaussian FWHM G: exp(-(pi G t)^2 / (4 ln 2)) */
+        dt = 1.0 / ((double)ls->m_fft * ls->spacing);
+        for (k = 0; k <= ls->m_fft / 2; k++) {
+            double t = (double)k * dt;
+            ls->kernel[k] = exp(-SRXI_PI * cond->lb_hz * t -
+                                (SRXI_PI * cond->gb_hz * t) * (SRXI_PI * cond->gb_hz * t) /
+                                    (4.0 * log(2.0))) /
+                            (double)ls->m_fft;
+        }
+    }
+    *out = ls;
+    return SRX_OK;
+}
+
+size_t srx_lineshape_n_points(const srx_lineshape *ls) { return ls ? ls->c.n_points : 0; }
+int srx_lineshape_n_divisions(const srx_lineshape *ls) { return ls ? ls->n_div : 0; }
+
+int srx_lineshape_frequencies(const srx_lineshape *ls, double *f, srx_diag *diag)
+{
+    size_t i;
+    if (!ls || !f)
+        return srxi_fail(diag, SRX_EINVAL, "lineshape: NULL argument");
+    for (i = 0; i < ls->c.n_points; i++)
+        f[i] = ls->first + (double)i * ls->spacing;
+    return SRX_OK;
+}
+
+/* make sure the sideband buffers hold ns points per vertex */
+static int ensure_sidebands(srx_lineshape *ls, size_t ns, int log2ns, srx_diag *diag)
+{
+    if (ns > ls->ns_alloc) {
+        double *amp = malloc(ls->nv_max * ns * sizeof *amp);
+        double *mean = malloc(ns * sizeof *mean), *trig = malloc(8 * ns * sizeof *trig);
+        fftw_complex *in = fftw_malloc(ns * sizeof *in), *o = fftw_malloc(ns * sizeof *o);
+        int i;
+        if (!amp || !mean || !trig || !in || !o) {
+            free(amp);
+            free(mean);
+            free(trig);
+            if (in)
+                fftw_free(in);
+            if (o)
+                fftw_free(o);
+            return srxi_fail(diag, SRX_ENOMEM, "lineshape: out of memory for %zu sidebands", ns);
+        }
+        free(ls->amp);
+        free(ls->amp_mean);
+        free(ls->trig);
+        ls->trig = trig;
+        ls->ns_trig = 0;
+        if (ls->sb_in)
+            fftw_free(ls->sb_in);
+        if (ls->sb_out)
+            fftw_free(ls->sb_out);
+        for (i = 0; i <= MAX_LOG2_SIDEBANDS; i++)
+            if (ls->sb_plan[i]) {
+                fftw_destroy_plan(ls->sb_plan[i]);
+                ls->sb_plan[i] = NULL;
+            }
+        ls->amp = amp;
+        ls->amp_mean = mean;
+        ls->sb_in = in;
+        ls->sb_out = o;
+        ls->ns_alloc = ns;
+    }
+    if (ls->ns_trig != ns) {
+        size_t j;
+        int q;
+        for (j = 0; j < ns; j++)
+            for (q = 1; q <= 4; q++) {
+                double psi = 2.0 * SRXI_PI * (double)(j * (size_t)q % ns) / (double)ns;
+                ls->trig[8 * j + 2 * (q - 1)] = cos(psi);
+                ls->trig[8 * j + 2 * (q - 1) + 1] = sin(psi);
+            }
+        ls->ns_trig = ns;
+    }
+    if (!ls->sb_plan[log2ns]) {
+        fftw_make_planner_thread_safe();
+        ls->sb_plan[log2ns] =
+            fftw_plan_dft_1d((int)ns, ls->sb_in, ls->sb_out, FFTW_FORWARD, FFTW_ESTIMATE);
+        if (!ls->sb_plan[log2ns])
+            return srxi_fail(diag, SRX_ENOMEM, "lineshape: FFTW planning failed");
+    }
+    return SRX_OK;
+}
+
+static void tri_loop(const vset *s, const double *freq, const double *amp, double scale,
+                     double first, double inv, size_t n, double *bins)
+{
+    size_t t;
+    for (t = 0; t < s->nt; t++) {
+        const size_t *c = s->tri + 3 * t;
+        double w = scale * s->tw[t];
+        if (amp)
+            w *= (amp[c[0]] + amp[c[1]] + amp[c[2]]) * (1.0 / 3.0);
+        srxi_tent((freq[c[0]] - first) * inv + 0.5, (freq[c[1]] - first) * inv + 0.5,
+                  (freq[c[2]] - first) * inv + 0.5, w, n, bins);
+    }
+}
+
+/* add a site of total intensity `scale` to ls->acc */
+static int add_site(srx_lineshape *ls, const srx_quad_site *site, double scale, srx_diag *diag)
+{
+    const srx_lineshape_conditions *c = &ls->c;
+    srxi_quad_prep p;
+    const vset *s;
+    double nuq, m, m_lo, m_hi, wsum = 0.0, inv = 1.0 / ls->spacing;
+    size_t v, n = c->n_points;
+    srxi_quad_prepare(site, &p);
+    s = &ls->oct;
+    if (p.has_csa &&
+        (site->csa_alpha_rad != 0.0 || site->csa_beta_rad != 0.0 || site->csa_gamma_rad != 0.0)) {
+        if (!ls->hemi.powder) {
+            int st = vset_init(&ls->hemi, ls->n_div, SRX_POWDER_HEMISPHERE, diag);
+            if (st != SRX_OK) {
+                vset_free(&ls->hemi);
+                return st;
+            }
+        }
+        s = &ls->hemi;
+    }
+    nuq = site->cq_hz > 0.0 ? 3.0 * site->cq_hz / (2.0 * c->spin * (2.0 * c->spin - 1.0)) : 0.0;
+    for (v = 0; v < s->nv; v++)
+        srxi_quad_rotor_frame(&p, s->ca[v], s->sa[v], (const double(*)[5])(s->d + 25 * v),
+                              ls->q + 6 * v, ls->q + 6 * v + 3, ls->cs + 6 * v,
+                              ls->cs + 6 * v + 3);
+    if (c->transitions == SRX_LINESHAPE_CENTRAL) {
+        m_lo = m_hi = 0.5;
+    } else {
+        m_lo = -c->spin + 1.0;
+        m_hi = c->spin;
+    }
+    for (m = m_lo; m <= m_hi + 1e-9; m += 1.0)
+        wsum += c->spin * (c->spin + 1.0) - m * (m - 1.0);
+    for (m = m_lo; m <= m_hi + 1e-9; m += 1.0) {
+        srxi_quad_tr t;
+        double w;
+        srxi_quad_transition(c->spin, m, nuq, c->larmor_hz, &t);
+        w = scale * t.weight / wsum;
+        if (!ls->finite) {
+            for (v = 0; v < s->nv; v++)
+                ls->freq[v] = srxi_quad_avg(&p, &t, &ls->rotor, ls->q + 6 * v, ls->q + 6 * v + 3,
+                                            ls->cs + 6 * v);
+            tri_loop(s, ls->freq, NULL, w, ls->first, inv, n, ls->acc);
+        } else {
+            double dev = 0.0, nur = c->spinning_hz, kmax, thr;
+            size_t ns = 16, j;
+            int log2ns = 4, st;
+            long k;
+            for (v = 0; v < s->nv; v++) {
+                double *f = ls->fc + 10 * v, d = 0.0;
+                int q;
+                srxi_quad_fourier(&p, &t, &ls->rotor, ls->q + 6 * v, ls->q + 6 * v + 3,
+                                  ls->cs + 6 * v, ls->cs + 6 * v + 3, f, f + 5);
+                for (q = 1; q <= 4; q++)
+                    d += 2.0 * hypot(f[q], f[5 + q]);
+                if (d > dev)
+                    dev = d;
+            }
+            /* sidebands reach about dev / nu_R; keep 8 more plus a factor 2 so none alias */
+            kmax = ceil(dev / nur) + 8.0;
+            while ((double)ns < 2.0 * kmax + 1.0 && log2ns < MAX_LOG2_SIDEBANDS) {
+                ns *= 2;
+                log2ns++;
+            }
+            if ((double)ns < 2.0 * kmax + 1.0)
+                return srxi_fail(diag, SRX_ERANGE,
+                                 "lineshape: spinning at %g Hz needs more than 2^%d sidebands",
+                                 nur, MAX_LOG2_SIDEBANDS);
+            if ((st = ensure_sidebands(ls, ns, log2ns, diag)) != SRX_OK)
+                return st;
+            memset(ls->amp_mean, 0, ns * sizeof *ls->amp_mean);
+            for (v = 0; v < s->nv; v++) {
+                const double *f = ls->fc + 10 * v;
+                double *a = ls->amp + ns * v, norm = 1.0 / ((double)ns * (double)ns);
+                double gr[5], gi[5];
+                int q;
+                for (q = 1; q <= 4; q++) {
+                    gr[q] = -2.0 * f[5 + q] / ((double)q * nur);
+                    gi[q] = 2.0 * f[q] / ((double)q * nur);
+                }
+                for (j = 0; j < ns; j++) {
+                    const double *tr = ls->trig + 8 * j;
+                    /* xi = -2 sum_q Im(c_q exp(-i q psi)) / (q nu_R), Im(...) = c_im cos - c_re sin */
+                    double xi = gr[1] * tr[0] + gi[1] * tr[1] + gr[2] * tr[2] + gi[2] * tr[3] +
+                                gr[3] * tr[4] + gi[3] * tr[5] + gr[4] * tr[6] + gi[4] * tr[7];
+                    ls->sb_in[j][0] = cos(xi);
+                    ls->sb_in[j][1] = sin(xi);
+                }
+                fftw_execute_dft(ls->sb_plan[log2ns], ls->sb_in, ls->sb_out);
+                for (j = 0; j < ns; j++) {
+                    a[j] = (ls->sb_out[j][0] * ls->sb_out[j][0] +
+                            ls->sb_out[j][1] * ls->sb_out[j][1]) * norm;
+                    ls->amp_mean[j] += a[j] * srx_powder_weights(s->powder)[v];
+                }
+            }
+            /* per sideband: gather amplitudes, shift frequencies, interpolate */
+            thr = 1e-9;
+            for (k = -(long)ns / 2; k < (long)ns / 2; k++) {
+                size_t idx = (size_t)(k < 0 ? k + (long)ns : k);
+                if (ls->amp_mean[idx] < thr)
+                    continue;
+                for (v = 0; v < s->nv; v++) {
+                    ls->freq[v] = ls->fc[10 * v] + (double)k * nur;
+                    ls->ampv[v] = ls->amp[ns * v + idx];
+                }
+                tri_loop(s, ls->freq, ls->ampv, w, ls->first, inv, n, ls->acc);
+            }
+        }
+    }
+    return SRX_OK;
+}
+
+static int finish(srx_lineshape *ls, double *spectrum, srx_diag *diag)
+{
+    size_t i, n = ls->c.n_points;
+    double sum = 0.0;
+    if (ls->fwd) {
+        size_t k;
+        memcpy(ls->rbuf, ls->acc, n * sizeof *ls->rbuf);
+        memset(ls->rbuf + n, 0, (ls->m_fft - n) * sizeof *ls->rbuf);
+        fftw_execute_dft_r2c(ls->fwd, ls->rbuf, ls->cbuf);
+        for (k = 0; k <= ls->m_fft / 2; k++) {
+            ls->cbuf[k][0] *= ls->kernel[k];
+            ls->cbuf[k][1] *= ls->kernel[k];
+        }
+        fftw_execute_dft_c2r(ls->bwd, ls->cbuf, ls->rbuf);
+        memcpy(ls->acc, ls->rbuf, n * sizeof *ls->acc);
+    }
+    for (i = 0; i < n; i++)
+        sum += ls->acc[i];
+    if (ls->c.normalization == SRX_LINESHAPE_NORM_WINDOW) {
+        if (!(sum > 0.0))
+            return srxi_fail(diag, SRX_EDOM,
+                             "lineshape: no intensity inside [%g, %g) Hz: widen or move the window",
+                             ls->first, ls->first + ls->c.span_hz);
+        for (i = 0; i < n; i++)
+            spectrum[i] = ls->acc[i] / (sum * ls->spacing);
+    } else {
+        for (i = 0; i < n; i++)
+            spectrum[i] = ls->acc[i] / ls->spacing;
+    }
+    return SRX_OK;
+}
+
+int srx_lineshape_compute(srx_lineshape *ls, const srx_quad_site *sites, const double *pop,
+                          size_t n_sites, double *spectrum, srx_diag *diag)
+{
+    size_t i;
+    double ptot = 0.0;
+    int st;
+    if (!ls || !sites || !spectrum || n_sites == 0)
+        return srxi_fail(diag, SRX_EINVAL, "lineshape: NULL argument or no sites");
+    for (i = 0; i < n_sites; i++) {
+        if ((st = srx_quad_site_check(&sites[i], ls->c.spin, diag)) != SRX_OK) {
+            srxi_diag_prefix(diag, "lineshape: site %zu", i);
+            return st;
+        }
+        if (pop) {
+            if (isnan(pop[i]) || !srxi_isfinite(pop[i]))
+                return srxi_fail(diag, SRX_EINVAL, "lineshape: population %zu not finite", i);
+            if (pop[i] < 0.0)
+                return srxi_fail(diag, SRX_EDOM, "lineshape: population %zu = %g < 0", i, pop[i]);
+            ptot += pop[i];
+        } else {
+            ptot += 1.0;
+        }
+    }
+    if (!(ptot > 0.0))
+        return srxi_fail(diag, SRX_EDOM, "lineshape: populations sum to zero");
+    memset(ls->acc, 0, ls->c.n_points * sizeof *ls->acc);
+    for (i = 0; i < n_sites; i++) {
+        double w = (pop ? pop[i] : 1.0) / ptot;
+        if (w == 0.0)
+            continue;
+        if ((st = add_site(ls, &sites[i], w, diag)) != SRX_OK)
+            return st;
+    }
+    return finish(ls, spectrum, diag);
+}
+
+int srx_lineshape_czjzek(srx_lineshape *ls, const srx_quad_site *base, double sigma_hz, int n_cq,
+                         int n_eta, double *spectrum, srx_diag *diag)
+{
+    srx_quad_site s;
+    double h, total = 0.0;
+    int i, j, st;
+    if (!ls || !base || !spectrum)
+        return srxi_fail(diag, SRX_EINVAL, "lineshape: NULL argument");
+    if (isnan(sigma_hz) || !srxi_isfinite(sigma_hz))
+        return srxi_fail(diag, SRX_EINVAL, "lineshape: sigma_hz is NaN or infinite");
+    if (!(sigma_hz > 0.0))
+        return srxi_fail(diag, SRX_EDOM, "lineshape: Czjzek sigma_hz = %g must be > 0", sigma_hz);
+    if (n_cq < 0 || n_eta < 0 || n_cq > 10000 || n_eta > 10000)
+        return srxi_fail(diag, SRX_EDOM, "lineshape: quadrature nodes %d, %d outside 0..10000",
+                         n_cq, n_eta);
+    if (n_cq == 0)
+        n_cq = 48;
+    if (n_eta == 0)
+        n_eta = 12;
+    s = *base;
+    s.cq_hz = sigma_hz;
+    s.eta = 0.5;
+    if ((st = srx_quad_site_check(&s, ls->c.spin, diag)) != SRX_OK)
+        return st;
+    h = 7.0 * sigma_hz / n_cq;
+    for (i = 0; i < n_cq; i++)
+        for (j = 0; j < n_eta; j++) {
+            double x = (i + 0.5) / n_cq * 7.0, e = (j + 0.5) / n_eta; /* x = Cq / sigma */
+            total += pow(x, 4) * e * (1.0 - e * e / 9.0) * exp(-x * x * (1.0 + e * e / 3.0) / 2.0);
+        }
+    memset(ls->acc, 0, ls->c.n_points * sizeof *ls->acc);
+    for (i = 0; i < n_cq; i++)
+        for (j = 0; j < n_eta; j++) {
+            double x = (i + 0.5) / n_cq * 7.0, e = (j + 0.5) / n_eta;
+            double w = pow(x, 4) * e * (1.0 - e * e / 9.0) * exp(-x * x * (1.0 + e * e / 3.0) / 2.0);
+            s.cq_hz = x * sigma_hz;
+            s.eta = e;
+            if ((st = add_site(ls, &s, w / total, diag)) != SRX_OK)
+                return st;
+        }
+    (void)h;
+    return finish(ls, spectrum, diag);
+}
+
+int srx_lineshape_simulate(const srx_lineshape_conditions *cond, const srx_quad_site *sites,
+                           const double *populations, size_t n_sites, double *spectrum,
+                           srx_diag *diag)
+{
+    srx_lineshape *ls;
+    int st = srx_lineshape_alloc(cond, &ls, diag);
+    if (st != SRX_OK)
+        return st;
+    st = srx_lineshape_compute(ls, sites, populations, n_sites, spectrum, diag);
+    srx_lineshape_free(ls);
+    return st;
+}
