@@ -132,7 +132,7 @@ START_TEST(test_tent)
 END_TEST
 
 /* First-order axial pattern x = (3cos^2 b - 1)/2: cos b uniform on [0, 1]
- * gives P(x. < x) = sqrt((2x + 1)/3) for x in [-1/2, 1];
+ * gives P(x' < x) = sqrt((2x + 1)/3) for x in [-1/2, 1];
  * bin integrals are differences of sqrt((2x + 1)/3), exactly. */
 START_TEST(test_interpolated_pattern)
 {
