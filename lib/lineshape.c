@@ -40,7 +40,7 @@ struct srx_lineshape {
     double *acc;     /* N bins */
     /* broadening */
     size_t m_fft;
-    double *rbuf, *kernel;
+    double *rbuf, *kernel; /* kernel: complex, (M/2 + 1) pairs, 1/M included */
     fftw_complex *cbuf;
     fftw_plan fwd, bwd;
     /* sidebands (finite speed), grown on demand */
@@ -239,11 +239,10 @@ int srx_lineshape_alloc(const srx_lineshape_conditions *cond, srx_lineshape **ou
     }
     /* broadening: zero-padded real FFT of length 2N, one plan pair per object */
     if (cond->lb_hz > 0.0 || cond->gb_hz > 0.0) {
-        double dt;
         ls->m_fft = 2 * n;
         ls->rbuf = fftw_malloc(ls->m_fft * sizeof *ls->rbuf);
         ls->cbuf = fftw_malloc((ls->m_fft / 2 + 1) * sizeof *ls->cbuf);
-        ls->kernel = malloc((ls->m_fft / 2 + 1) * sizeof *ls->kernel);
+        ls->kernel = malloc(2 * (ls->m_fft / 2 + 1) * sizeof *ls->kernel);
         if (!ls->rbuf || !ls->cbuf || !ls->kernel) {
             srx_lineshape_free(ls);
             return srxi_fail(diag, SRX_ENOMEM, "lineshape: out of memory");
@@ -255,15 +254,55 @@ int srx_lineshape_alloc(const srx_lineshape_conditions *cond, srx_lineshape **ou
             srx_lineshape_free(ls);
             return srxi_fail(diag, SRX_ENOMEM, "lineshape: FFTW planning failed");
         }
-        /* time of Fourier index k: t = k / (M spacing); Lorentzian FWHM L:
-         * exp(-pi L t); Gaussian FWHM G: exp(-(pi G t)^2 / (4 ln 2)) */
-        dt = 1.0 / ((double)ls->m_fft * ls->spacing);
-        for (k = 0; k <= ls->m_fft / 2; k++) {
-            double t = (double)k * dt;
-            ls->kernel[k] = exp(-SRXI_PI * cond->lb_hz * t -
-                                (SRXI_PI * cond->gb_hz * t) * (SRXI_PI * cond->gb_hz * t) /
-                                    (4.0 * log(2.0))) /
-                            (double)ls->m_fft;
+        /* Discrete kernels: the bin integrals of the Gaussian (FWHM G, sigma =
+         * G / (2 sqrt(2 ln 2))) and of the Lorentzian (FWHM L, half width L/2, with
+         * its images two periods each way), Fourier transformed once here; the
+         * product is the Voigt kernel.  Bin integrals keep the kernel normalised
+         * even when the width is below the spacing. */
+        {
+            size_t mm = ls->m_fft, j, nc = mm / 2 + 1;
+            double dx = ls->spacing, sg = cond->gb_hz / (2.0 * sqrt(2.0 * log(2.0)));
+            double hw = cond->lb_hz / 2.0;
+            fftw_complex *kg = fftw_malloc(nc * sizeof *kg);
+            if (!kg) {
+                srx_lineshape_free(ls);
+                return srxi_fail(diag, SRX_ENOMEM, "lineshape: out of memory");
+            }
+            for (k = 0; k < nc; k++) {
+                ls->kernel[2 * k] = 1.0 / (double)mm;
+                ls->kernel[2 * k + 1] = 0.0;
+            }
+            if (sg > 0.0) {
+                for (j = 0; j < mm; j++) {
+                    double x = (j <= mm / 2 ? (double)j : (double)j - (double)mm) * dx;
+                    ls->rbuf[j] = 0.5 * (erf((x + 0.5 * dx) / (sg * sqrt(2.0))) -
+                                         erf((x - 0.5 * dx) / (sg * sqrt(2.0))));
+                }
+                fftw_execute_dft_r2c(ls->fwd, ls->rbuf, kg);
+                for (k = 0; k < nc; k++) {
+                    double re = ls->kernel[2 * k], im = ls->kernel[2 * k + 1];
+                    ls->kernel[2 * k] = re * kg[k][0] - im * kg[k][1];
+                    ls->kernel[2 * k + 1] = re * kg[k][1] + im * kg[k][0];
+                }
+            }
+            if (hw > 0.0) {
+                for (j = 0; j < mm; j++) {
+                    double x = (j <= mm / 2 ? (double)j : (double)j - (double)mm) * dx, h = 0.0;
+                    int img;
+                    for (img = -2; img <= 2; img++) {
+                        double xi = x + (double)img * (double)mm * dx;
+                        h += (atan((xi + 0.5 * dx) / hw) - atan((xi - 0.5 * dx) / hw)) / SRXI_PI;
+                    }
+                    ls->rbuf[j] = h;
+                }
+                fftw_execute_dft_r2c(ls->fwd, ls->rbuf, kg);
+                for (k = 0; k < nc; k++) {
+                    double re = ls->kernel[2 * k], im = ls->kernel[2 * k + 1];
+                    ls->kernel[2 * k] = re * kg[k][0] - im * kg[k][1];
+                    ls->kernel[2 * k + 1] = re * kg[k][1] + im * kg[k][0];
+                }
+            }
+            fftw_free(kg);
         }
     }
     *out = ls;
@@ -479,8 +518,9 @@ static int finish(srx_lineshape *ls, double *spectrum, srx_diag *diag)
         memset(ls->rbuf + n, 0, (ls->m_fft - n) * sizeof *ls->rbuf);
         fftw_execute_dft_r2c(ls->fwd, ls->rbuf, ls->cbuf);
         for (k = 0; k <= ls->m_fft / 2; k++) {
-            ls->cbuf[k][0] *= ls->kernel[k];
-            ls->cbuf[k][1] *= ls->kernel[k];
+            double re = ls->cbuf[k][0], im = ls->cbuf[k][1];
+            ls->cbuf[k][0] = re * ls->kernel[2 * k] - im * ls->kernel[2 * k + 1];
+            ls->cbuf[k][1] = re * ls->kernel[2 * k + 1] + im * ls->kernel[2 * k];
         }
         fftw_execute_dft_c2r(ls->bwd, ls->cbuf, ls->rbuf);
         memcpy(ls->acc, ls->rbuf, n * sizeof *ls->acc);

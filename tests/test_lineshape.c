@@ -259,15 +259,15 @@ START_TEST(test_broadening)
         peak = k ? 1 / (50 * PI) : 2 * sqrt(2 * log(2.0)) / (200 * sqrt(2 * PI));
         for (i = 0; i < 2048; i++) {
             double f = -10240 + 10.0 * i - 1000, want;
+            /* the exact line integrated over the 10 Hz bin, divided by the spacing */
             if (k == 0) {
                 double sg = 200 / (2 * sqrt(2 * log(2.0)));
-                want = exp(-f * f / (2 * sg * sg)) / (sg * sqrt(2 * PI));
+                want = 0.5 * (erf((f + 5) / (sg * sqrt(2.0))) - erf((f - 5) / (sg * sqrt(2.0)))) / 10;
             } else {
-                want = (50 / PI) / (f * f + 2500);
+                want = (atan((f + 5) / 50) - atan((f - 5) / 50)) / (PI * 10);
             }
-            /* sampled Gaussian: exact up to rounding; Lorentzian: window
-             * normalisation drops the tails beyond +-10 kHz (0.3% of the
-             * area), which rescales by ~3e-3 */
+            /* Gaussian: exact up to rounding; Lorentzian: window normalisation drops
+             * the tails beyond +-10 kHz (0.3% of the area), which rescales by ~3e-3 */
             ck_assert_msg(fabs(y[i] - want) < (k ? 4e-3 : 1e-9) * peak + 1e-12,
                           "%s at %g Hz: %g vs %g", k ? "Lorentzian" : "Gaussian", f, y[i], want);
         }
