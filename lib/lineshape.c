@@ -36,7 +36,6 @@ struct srx_lineshape {
     size_t nv_max;
     double *q, *cs;  /* 6 per vertex: re[3], im[3] */
     double *freq;    /* per vertex */
-    double *ampv;    /* per vertex: one sideband's amplitude */
     double *acc;     /* N bins */
     /* broadening */
     size_t m_fft;
@@ -130,7 +129,6 @@ void srx_lineshape_free(srx_lineshape *ls)
     free(ls->q);
     free(ls->cs);
     free(ls->freq);
-    free(ls->ampv);
     free(ls->acc);
     free(ls->kernel);
     free(ls->fc);
@@ -230,10 +228,9 @@ int srx_lineshape_alloc(const srx_lineshape_conditions *cond, srx_lineshape **ou
     ls->q = malloc(6 * ls->nv_max * sizeof *ls->q);
     ls->cs = malloc(6 * ls->nv_max * sizeof *ls->cs);
     ls->freq = malloc(ls->nv_max * sizeof *ls->freq);
-    ls->ampv = malloc(ls->nv_max * sizeof *ls->ampv);
     ls->acc = malloc(n * sizeof *ls->acc);
     ls->fc = malloc(10 * ls->nv_max * sizeof *ls->fc);
-    if (!ls->q || !ls->cs || !ls->freq || !ls->ampv || !ls->acc || !ls->fc) {
+    if (!ls->q || !ls->cs || !ls->freq || !ls->acc || !ls->fc) {
         srx_lineshape_free(ls);
         return srxi_fail(diag, SRX_ENOMEM, "lineshape: out of memory");
     }
@@ -474,7 +471,7 @@ static int add_site(srx_lineshape *ls, const srx_quad_site *site, double scale, 
             vw = srx_powder_weights(s->powder);
             for (v = 0; v < s->nv; v++) {
                 const double *f = ls->fc + 10 * v;
-                double *a = ls->amp + ns * v, norm = 1.0 / ((double)ns * (double)ns);
+                double norm = 1.0 / ((double)ns * (double)ns);
                 double gr[5], gi[5];
                 int q;
                 for (q = 1; q <= 4; q++) {
@@ -491,10 +488,12 @@ static int add_site(srx_lineshape *ls, const srx_quad_site *site, double scale, 
                 }
                 fftw_execute_dft(ls->sb_plan[log2ns], ls->sb_in, ls->sb_out);
                 for (j = 0; j < ns; j++) {
-                    a[j] = (ls->sb_out[j][0] * ls->sb_out[j][0] +
-                            ls->sb_out[j][1] * ls->sb_out[j][1]) * norm;
-                    ls->amp_mean[j] += a[j] * vw[v];
+                    double a = (ls->sb_out[j][0] * ls->sb_out[j][0] +
+                                ls->sb_out[j][1] * ls->sb_out[j][1]) * norm;
+                    ls->amp[j * ls->nv_max + v] = a; /* sideband-major: contiguous per sideband */
+                    ls->amp_mean[j] += a * vw[v];
                 }
+                ls->freq[v] = f[0];
             }
             /* per sideband: gather amplitudes, shift frequencies, interpolate */
             /* sidebands below 1e-8 of the transition's intensity are dropped */
@@ -503,11 +502,9 @@ static int add_site(srx_lineshape *ls, const srx_quad_site *site, double scale, 
                 size_t idx = (size_t)(k < 0 ? k + (long)ns : k);
                 if (ls->amp_mean[idx] < thr)
                     continue;
-                for (v = 0; v < s->nv; v++) {
-                    ls->freq[v] = ls->fc[10 * v] + (double)k * nur;
-                    ls->ampv[v] = ls->amp[ns * v + idx];
-                }
-                tri_loop(s, ls->freq, ls->ampv, w, ls->first, inv, n, ls->acc);
+                /* sideband k sits at c_0 + k nu_R: shift the grid instead */
+                tri_loop(s, ls->freq, ls->amp + idx * ls->nv_max, w,
+                         ls->first - (double)k * nur, inv, n, ls->acc);
             }
         }
     }
