@@ -426,3 +426,32 @@ int srx_quad_fourier_hz(const srx_quad_site *site, double spin, double m, double
     srxi_quad_fourier(&p, &t, &r, qr, qi, cr, ci, c_re, c_im);
     return SRX_OK;
 }
+
+int srx_quad_frequencies_hz(const srx_quad_site *site, double spin, double m, double larmor_hz,
+                            double rotor_angle_rad, const double *alpha_rad,
+                            const double *beta_rad, size_t n, double *nu_hz, srx_diag *diag)
+{
+    srxi_quad_prep p;
+    srxi_quad_tr t;
+    srxi_rotor r;
+    double qr[3], qi[3], cr[3], ci[3];
+    size_t i;
+    int st;
+    if (n > 0 && (!alpha_rad || !beta_rad || !nu_hz))
+        return srxi_fail(diag, SRX_EINVAL, "quadrupolar: NULL array");
+    for (i = 0; i < n; i++)
+        if (!srxi_isfinite(alpha_rad[i]) || !srxi_isfinite(beta_rad[i]))
+            return srxi_fail(diag, SRX_EINVAL, "quadrupolar: orientation %zu is NaN or infinite", i);
+    st = prep_public(site, spin, m, larmor_hz, rotor_angle_rad, 0.0, 0.0, &p, &t, &r, qr, qi, cr,
+                     ci, diag);
+    if (st != SRX_OK)
+        return st;
+    for (i = 0; i < n; i++) {
+        double d[5][5];
+        srxi_wigner_d2(beta_rad[i], d);
+        srxi_quad_rotor_frame(&p, cos(alpha_rad[i]), sin(alpha_rad[i]), (const double(*)[5])d, qr,
+                              qi, cr, ci);
+        nu_hz[i] = srxi_quad_avg(&p, &t, &r, qr, qi, cr);
+    }
+    return SRX_OK;
+}

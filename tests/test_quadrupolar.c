@@ -317,6 +317,34 @@ START_TEST(test_fourier)
 }
 END_TEST
 
+/* the batch form gives what the single-orientation call gives */
+START_TEST(test_batch)
+{
+    srx_quad_site s;
+    double al[3] = {0.1, 1.0, 2.0}, be[3] = {0.2, 0.9, 2.5}, out[3], one;
+    int i;
+    srx_quad_site_init(&s);
+    s.cq_hz = 3e6;
+    s.eta = 0.5;
+    s.csa_delta_hz = 2e3;
+    s.csa_beta_rad = 0.4;
+    ck_assert_int_eq(srx_quad_frequencies_hz(&s, 1.5, 0.5, 1e8, SRX_MAGIC_ANGLE_RAD, al, be, 3, out,
+                                             NULL), SRX_OK);
+    for (i = 0; i < 3; i++) {
+        ck_assert_int_eq(srx_quad_frequency_hz(&s, 1.5, 0.5, 1e8, SRX_MAGIC_ANGLE_RAD, al[i], be[i],
+                                               &one, NULL), SRX_OK);
+        ck_assert_double_eq(out[i], one); /* same arithmetic */
+    }
+    ck_assert_int_eq(srx_quad_frequencies_hz(&s, 1.5, 0.5, 1e8, 0.0, NULL, be, 3, out, NULL),
+                     SRX_EINVAL);
+    al[1] = NAN;
+    ck_assert_int_eq(srx_quad_frequencies_hz(&s, 1.5, 0.5, 1e8, 0.0, al, be, 3, out, NULL),
+                     SRX_EINVAL);
+    ck_assert_int_eq(srx_quad_frequencies_hz(&s, 1.5, 0.5, 1e8, 0.0, NULL, NULL, 0, NULL, NULL),
+                     SRX_OK);
+}
+END_TEST
+
 /* ------------------------------------------------------------ bad input */
 
 START_TEST(test_bad_input)
@@ -412,6 +440,9 @@ static Suite *suite(void)
     suite_add_tcase(s, t);
     t = tcase_create("csa");
     tcase_add_test(t, test_csa);
+    suite_add_tcase(s, t);
+    t = tcase_create("batch");
+    tcase_add_test(t, test_batch);
     suite_add_tcase(s, t);
     t = tcase_create("bad_input");
     tcase_add_test(t, test_bad_input);

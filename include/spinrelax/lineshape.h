@@ -19,8 +19,11 @@
  *
  * A simulator (srx_lineshape) is allocated once for a grid and a condition
  * and reused for any number of sites and parameter sets; srx_lineshape_compute
- * does not allocate (except the first time a larger sideband count is
- * needed at finite spinning speed).  One simulator, one thread at a time;
+ * does not allocate, except the first time a larger sideband count is
+ * needed at finite spinning speed, and the first time a CSA tilted from the
+ * EFG asks for the hemisphere orientation set.  Spectra are continuous
+ * functions of the site parameters (exact tent binning, no histogram
+ * jitter), so finite differences for fits are clean.  One simulator, one thread at a time;
  * several simulators may run in parallel.
  */
 #ifndef SPINRELAX_LINESHAPE_H
