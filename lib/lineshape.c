@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include <fftw3.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 
 #include "internal.h"
 #include "powder_internal.h"
@@ -32,6 +34,8 @@ struct srx_lineshape {
     int finite;      /* finite spinning speed */
     int n_div;
     vset oct, hemi;
+    gsl_rng *rng;     /* for sampled distributions, re-seeded at every call */
+    vset doct, dhemi; /* coarser sets for distributions (Czjzek), built on first use */
     srxi_rotor rotor;
     size_t nv_max;
     double *q, *cs;  /* 6 per vertex: re[3], im[3] */
@@ -126,6 +130,10 @@ void srx_lineshape_free(srx_lineshape *ls)
         return;
     vset_free(&ls->oct);
     vset_free(&ls->hemi);
+    if (ls->rng)
+        gsl_rng_free(ls->rng);
+    vset_free(&ls->doct);
+    vset_free(&ls->dhemi);
     free(ls->q);
     free(ls->cs);
     free(ls->freq);
@@ -230,7 +238,8 @@ int srx_lineshape_alloc(const srx_lineshape_conditions *cond, srx_lineshape **ou
     ls->freq = malloc(ls->nv_max * sizeof *ls->freq);
     ls->acc = malloc(n * sizeof *ls->acc);
     ls->fc = malloc(10 * ls->nv_max * sizeof *ls->fc);
-    if (!ls->q || !ls->cs || !ls->freq || !ls->acc || !ls->fc) {
+    ls->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!ls->rng || !ls->q || !ls->cs || !ls->freq || !ls->acc || !ls->fc) {
         srx_lineshape_free(ls);
         return srxi_fail(diag, SRX_ENOMEM, "lineshape: out of memory");
     }
@@ -392,27 +401,50 @@ static void tri_loop(const vset *s, const double *freq, const double *amp, doubl
     }
 }
 
+/* Divisions used for distributions of sites: each node's pattern is
+ * smoothed by its neighbours in (Cq, eta), so a coarser set suffices. */
+#define DIST_DIVISIONS 64
+
+/* the orientation set for a site: octant unless a tilted CSA needs the
+ * hemisphere; coarse for distributions; built on first use */
+static int get_set(srx_lineshape *ls, const srx_quad_site *site, int coarse, const vset **out,
+                   srx_diag *diag)
+{
+    int tilted = site->csa_delta_hz != 0.0 && (site->csa_alpha_rad != 0.0 ||
+                                               site->csa_beta_rad != 0.0 ||
+                                               site->csa_gamma_rad != 0.0);
+    int nd = ls->n_div;
+    vset *s;
+    if (coarse && nd > DIST_DIVISIONS) {
+        nd = DIST_DIVISIONS;
+        s = tilted ? &ls->dhemi : &ls->doct;
+    } else {
+        s = tilted ? &ls->hemi : &ls->oct;
+    }
+    if (!s->powder) {
+        int st = vset_init(s, nd, tilted ? SRX_POWDER_HEMISPHERE : SRX_POWDER_OCTANT, diag);
+        if (st != SRX_OK) {
+            vset_free(s);
+            return st;
+        }
+    }
+    *out = s;
+    return SRX_OK;
+}
+
 /* add a site of total intensity `scale` to ls->acc */
-static int add_site(srx_lineshape *ls, const srx_quad_site *site, double scale, srx_diag *diag)
+static int add_site(srx_lineshape *ls, const srx_quad_site *site, double scale, int coarse,
+                    srx_diag *diag)
 {
     const srx_lineshape_conditions *c = &ls->c;
     srxi_quad_prep p;
     const vset *s;
     double nuq, m, m_lo, m_hi, wsum = 0.0, inv = 1.0 / ls->spacing;
     size_t v, n = c->n_points;
+    int st0 = get_set(ls, site, coarse, &s, diag);
+    if (st0 != SRX_OK)
+        return st0;
     srxi_quad_prepare(site, &p);
-    s = &ls->oct;
-    if (p.has_csa &&
-        (site->csa_alpha_rad != 0.0 || site->csa_beta_rad != 0.0 || site->csa_gamma_rad != 0.0)) {
-        if (!ls->hemi.powder) {
-            int st = vset_init(&ls->hemi, ls->n_div, SRX_POWDER_HEMISPHERE, diag);
-            if (st != SRX_OK) {
-                vset_free(&ls->hemi);
-                return st;
-            }
-        }
-        s = &ls->hemi;
-    }
     nuq = site->cq_hz > 0.0 ? 3.0 * site->cq_hz / (2.0 * c->spin * (2.0 * c->spin - 1.0)) : 0.0;
     for (v = 0; v < s->nv; v++)
         srxi_quad_rotor_frame(&p, s->ca[v], s->sa[v], (const double(*)[5])(s->d + 25 * v),
@@ -574,7 +606,7 @@ int srx_lineshape_compute(srx_lineshape *ls, const srx_quad_site *sites, const d
         double w = (pop ? pop[i] : 1.0) / ptot;
         if (w == 0.0)
             continue;
-        if ((st = add_site(ls, &sites[i], w, diag)) != SRX_OK)
+        if ((st = add_site(ls, &sites[i], w, 0, diag)) != SRX_OK)
             return st;
     }
     return finish(ls, spectrum, diag);
@@ -617,10 +649,105 @@ int srx_lineshape_czjzek(srx_lineshape *ls, const srx_quad_site *base, double si
             double w = pow(x, 4) * e * (1.0 - e * e / 9.0) * exp(-x * x * (1.0 + e * e / 3.0) / 2.0);
             s.cq_hz = x * sigma_hz;
             s.eta = e;
-            if ((st = add_site(ls, &s, w / total, diag)) != SRX_OK)
+            if ((st = add_site(ls, &s, w / total, 1, diag)) != SRX_OK)
                 return st;
         }
     (void)h;
+    return finish(ls, spectrum, diag);
+}
+
+/* (Cq, eta) of a symmetric traceless 3x3 tensor from its eigenvalues
+ * (trigonometric solution of the characteristic cubic) */
+static void cq_eta(const double v[3][3], double *cq, double *eta)
+{
+    double p2 = 0.0, p, b[3][3], r, phi, l[3], t;
+    int i, j;
+    for (i = 0; i < 3; i++)
+        for (j = 0; j < 3; j++)
+            p2 += v[i][j] * v[i][j];
+    p = sqrt(p2 / 6.0);
+    if (!(p > 0.0)) {
+        *cq = 0.0;
+        *eta = 0.0;
+        return;
+    }
+    for (i = 0; i < 3; i++)
+        for (j = 0; j < 3; j++)
+            b[i][j] = v[i][j] / p;
+    r = (b[0][0] * (b[1][1] * b[2][2] - b[1][2] * b[2][1]) -
+         b[0][1] * (b[1][0] * b[2][2] - b[1][2] * b[2][0]) +
+         b[0][2] * (b[1][0] * b[2][1] - b[1][1] * b[2][0])) / 2.0;
+    r = r > 1.0 ? 1.0 : (r < -1.0 ? -1.0 : r);
+    phi = acos(r) / 3.0;
+    l[0] = 2.0 * p * cos(phi);
+    l[2] = 2.0 * p * cos(phi + 2.0 * SRXI_PI / 3.0);
+    l[1] = -l[0] - l[2];
+    /* order |l0| >= |l1| >= |l2|: Vzz, Vyy, Vxx */
+    for (i = 0; i < 2; i++)
+        for (j = 0; j < 2 - i; j++)
+            if (fabs(l[j]) < fabs(l[j + 1])) {
+                t = l[j];
+                l[j] = l[j + 1];
+                l[j + 1] = t;
+            }
+    *cq = fabs(l[0]);
+    *eta = (l[2] - l[1]) / l[0];
+    if (*eta < 0.0)
+        *eta = 0.0;
+    if (*eta > 1.0)
+        *eta = 1.0;
+}
+
+int srx_lineshape_czjzek_extended(srx_lineshape *ls, const srx_quad_site *base, double sigma_hz,
+                                  size_t n_samples, unsigned long seed, double *spectrum,
+                                  srx_diag *diag)
+{
+    srx_quad_site s;
+    double sd, v0[3][3] = {{0}};
+    size_t k;
+    int st;
+    if (!ls || !base || !spectrum)
+        return srxi_fail(diag, SRX_EINVAL, "lineshape: NULL argument");
+    if (isnan(sigma_hz) || !srxi_isfinite(sigma_hz))
+        return srxi_fail(diag, SRX_EINVAL, "lineshape: sigma_hz is NaN or infinite");
+    if (!(sigma_hz > 0.0))
+        return srxi_fail(diag, SRX_EDOM, "lineshape: Czjzek sigma_hz = %g must be > 0", sigma_hz);
+    if (n_samples > 10000000)
+        return srxi_fail(diag, SRX_EDOM, "lineshape: %zu samples: at most 1e7", n_samples);
+    if (n_samples == 0)
+        n_samples = 400;
+    if ((st = srx_quad_site_check(base, ls->c.spin, diag)) != SRX_OK)
+        return st;
+    s = *base;
+    s.cq_hz = sigma_hz; /* check that a quadrupolar site is allowed for this spin */
+    if ((st = srx_quad_site_check(&s, ls->c.spin, diag)) != SRX_OK)
+        return st;
+    v0[0][0] = -base->cq_hz * (1.0 - base->eta) / 2.0;
+    v0[1][1] = -base->cq_hz * (1.0 + base->eta) / 2.0;
+    v0[2][2] = base->cq_hz;
+    sd = sigma_hz * sqrt(1.5);
+    gsl_rng_set(ls->rng, seed);
+    memset(ls->acc, 0, ls->c.n_points * sizeof *ls->acc);
+    for (k = 0; k < n_samples; k++) {
+        /* orthonormal basis: diag(-1,-1,2)/sqrt6, diag(1,-1,0)/sqrt2, off-diagonal pairs/sqrt2 */
+        double u[5], v[3][3];
+        int i;
+        for (i = 0; i < 5; i++)
+            u[i] = gsl_ran_gaussian(ls->rng, sd);
+        memcpy(v, v0, sizeof v);
+        v[0][0] += -u[0] / sqrt(6.0) + u[1] / sqrt(2.0);
+        v[1][1] += -u[0] / sqrt(6.0) - u[1] / sqrt(2.0);
+        v[2][2] += 2.0 * u[0] / sqrt(6.0);
+        v[0][1] += u[2] / sqrt(2.0);
+        v[1][0] += u[2] / sqrt(2.0);
+        v[0][2] += u[3] / sqrt(2.0);
+        v[2][0] += u[3] / sqrt(2.0);
+        v[1][2] += u[4] / sqrt(2.0);
+        v[2][1] += u[4] / sqrt(2.0);
+        cq_eta((const double(*)[3])v, &s.cq_hz, &s.eta);
+        if ((st = add_site(ls, &s, 1.0 / (double)n_samples, 1, diag)) != SRX_OK)
+            return st;
+    }
     return finish(ls, spectrum, diag);
 }
 

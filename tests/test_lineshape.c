@@ -355,6 +355,8 @@ START_TEST(test_czjzek_moment)
             num += p * x * x * (1 + e * e / 3);
             den += p;
         }
+    /* analytically E[Cq^2 (1 + eta^2/3)] = 5 sigma^2 (a 5-D Gaussian vector) */
+    srxt_assert_rel(num / den, 5.0, 1e-6);
     /* nu_QIS is proportional to Cq^2 (1 + eta^2/3): scale the value at Cq = sigma, eta = 0 */
     ck_assert_int_eq(srx_quad_iso_shift_hz(2.5, sigma, 0.0, 130.29e6, &qis1, NULL), SRX_OK);
     want = qis1 * num / den;
@@ -373,6 +375,27 @@ START_TEST(test_czjzek_moment)
     /* midpoint quadrature with 48 x 12 nodes of a smooth density: ~1e-4; the
      * tail beyond 7 sigma is ~1e-8 */
     srxt_assert_rel(moment1(&c, y), want, 2e-3);
+    /* extended model with V0 = 0 samples the same density: 4000 samples of a
+     * chi-square(5) variable (relative sd 0.63 each) -> 1% sd of the mean */
+    ck_assert_int_eq(srx_lineshape_czjzek_extended(ls, &s, sigma, 4000, 42, y, NULL), SRX_OK);
+    srxt_assert_rel(moment1(&c, y), want, 4e-2);
+    {
+        /* a narrow distribution around 27Al (Cq 8.3 MHz) approaches the single site */
+        double *one = malloc(c.n_points * sizeof *one), l1 = 0;
+        size_t ip;
+        s.cq_hz = 8.3e6;
+        s.eta = 0.28;
+        ck_assert_int_eq(srx_lineshape_compute(ls, &s, NULL, 1, one, NULL), SRX_OK);
+        ck_assert_int_eq(srx_lineshape_czjzek_extended(ls, &s, 20e3, 100, 1, y, NULL), SRX_OK);
+        for (ip = 0; ip < c.n_points; ip++)
+            l1 += fabs(y[ip] - one[ip]) * c.span_hz / (double)c.n_points;
+        /* sigma = 20 kHz moves the singularities by ~0.5% of the width */
+        ck_assert_msg(l1 < 0.05, "narrow extended Czjzek: L1 %g", l1);
+        s.cq_hz = 0;
+        s.eta = 0;
+        free(one);
+    }
+    ck_assert_int_eq(srx_lineshape_czjzek_extended(ls, &s, -1.0, 10, 1, y, NULL), SRX_EDOM);
     ck_assert_int_eq(srx_lineshape_czjzek(ls, &s, 0.0, 0, 0, y, NULL), SRX_EDOM);
     ck_assert_int_eq(srx_lineshape_czjzek(ls, &s, NAN, 0, 0, y, NULL), SRX_EINVAL);
     ck_assert_int_eq(srx_lineshape_czjzek(ls, NULL, sigma, 0, 0, y, NULL), SRX_EINVAL);

@@ -117,7 +117,8 @@ SRX_API int srx_lineshape_compute(srx_lineshape *ls, const srx_quad_site *sites,
  * Integrated by deterministic midpoint quadrature (n_cq nodes on
  * Cq in (0, 7 sigma], n_eta nodes on eta in (0, 1)); the quadrature is
  * smooth in sigma, so finite differences for fits are noise-free (a random
- * sample of EFG tensors would not be).  The CSA and shift of `base` are
+ * sample of EFG tensors would not be).  Each node uses an orientation set of
+ * at most 64 divisions (the distribution smooths the singularities).  The CSA and shift of `base` are
  * kept; its cq_hz and eta are ignored.
  * @param sigma_hz  width sigma in Hz (> 0)
  * @param n_cq, n_eta quadrature nodes (0: defaults 48 and 12)
@@ -125,6 +126,29 @@ SRX_API int srx_lineshape_compute(srx_lineshape *ls, const srx_quad_site *sites,
  */
 SRX_API int srx_lineshape_czjzek(srx_lineshape *ls, const srx_quad_site *base, double sigma_hz,
                                  int n_cq, int n_eta, double *spectrum, srx_diag *diag);
+
+/**
+ * @brief Extended Czjzek model: EFG = V0 + a random tensor (Gaussian
+ *        Isotropic Model), sampled.
+ *
+ * G. Le Caer, R. A. Brand, J. Phys.: Condens. Matter 10 (1998) 10715;
+ * d'Espinose de Lacaillerie et al., Solid State NMR 33 (2008) 91.  V0 is the
+ * tensor of `base` (cq_hz, eta, in its PAS; Vzz = Cq).  The random part has
+ * five independent Gaussian components of standard deviation
+ * sigma sqrt(3/2) in an orthonormal (Frobenius) basis of symmetric traceless
+ * tensors, so that with cq_hz = 0 the (Cq, eta) density is exactly the
+ * Czjzek density of srx_lineshape_czjzek() with the same sigma
+ * (E[Cq^2 (1 + eta^2/3)] = 5 sigma^2).  Each sample's (Cq, eta) comes from
+ * the eigenvalues of V; shift and CSA of `base` are kept (CSA angles taken
+ * relative to each sample's PAS).  Samples come from a Mersenne Twister
+ * seeded with `seed` (same seed, same spectrum: smooth enough for finite
+ * differences at fixed seed).
+ * @param n_samples  number of sampled tensors (0: 400)
+ * @return as srx_lineshape_compute().
+ */
+SRX_API int srx_lineshape_czjzek_extended(srx_lineshape *ls, const srx_quad_site *base,
+                                          double sigma_hz, size_t n_samples, unsigned long seed,
+                                          double *spectrum, srx_diag *diag);
 
 /**
  * @brief One-shot convenience: alloc, compute, free.
