@@ -158,11 +158,13 @@ SRX_API int srx_lineshape_simulate(const srx_lineshape_conditions *cond,
                                    size_t n_sites, double *spectrum, srx_diag *diag);
 
 /**
- * @brief ASG divisions per octant edge needed for a relative L2 accuracy,
- *        from the measured convergence of the 4096-point 27Al MAS benchmark
- *        (bench/lineshape.c): error ~ c / N^2 with c = 70 (the static case, the slower one).
+ * @brief ASG divisions per octant edge used for a relative L2 accuracy
+ *        (accuracy <= 0 or not finite: 1e-3), from the measured convergence
+ *        of the 4096-point 27Al central-transition benchmark
+ *        (bench/lineshape.c): error ~ c / N^2 with c = 70 static and c = 50
+ *        for a rotating sample (rotating != 0).  Result in 8 ... 1024.
  */
-SRX_API int srx_lineshape_divisions_for_accuracy(double accuracy);
+SRX_API int srx_lineshape_divisions_for_accuracy(double accuracy, int rotating);
 
 #ifdef __cplusplus
 }
