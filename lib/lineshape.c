@@ -622,7 +622,7 @@ int srx_lineshape_czjzek(srx_lineshape *ls, const srx_quad_site *base, double si
                          int n_eta, double *spectrum, srx_diag *diag)
 {
     srx_quad_site s;
-    double h, total = 0.0;
+    double total = 0.0;
     int i, j, st;
     if (!ls || !base || !spectrum)
         return srxi_fail(diag, SRX_EINVAL, "lineshape: NULL argument");
@@ -642,7 +642,6 @@ int srx_lineshape_czjzek(srx_lineshape *ls, const srx_quad_site *base, double si
     s.eta = 0.5;
     if ((st = srx_quad_site_check(&s, ls->c.spin, diag)) != SRX_OK)
         return st;
-    h = 7.0 * sigma_hz / n_cq;
     for (i = 0; i < n_cq; i++)
         for (j = 0; j < n_eta; j++) {
             double x = (i + 0.5) / n_cq * 7.0, e = (j + 0.5) / n_eta; /* x = Cq / sigma */
@@ -658,7 +657,6 @@ int srx_lineshape_czjzek(srx_lineshape *ls, const srx_quad_site *base, double si
             if ((st = add_site(ls, &s, w / total, 1, diag)) != SRX_OK)
                 return st;
         }
-    (void)h;
     return finish(ls, spectrum, diag);
 }
 
