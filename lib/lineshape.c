@@ -48,7 +48,8 @@ struct srx_lineshape {
     fftw_plan fwd, bwd;
     /* sidebands (finite speed), grown on demand */
     double *fc;      /* 10 per vertex: Fourier coefficients re/im n = 0..4 */
-    double *amp;     /* nv_max * ns_alloc */
+    double *amp;     /* amp_cap doubles: ns rows of nv (sideband-major) */
+    size_t amp_cap;
     double *amp_mean;
     double *trig;    /* 8 per rotor phase: cos(q psi_j), sin(q psi_j), q = 1..4 */
     size_t ns_trig;
@@ -334,16 +335,25 @@ int srx_lineshape_frequencies(const srx_lineshape *ls, double *f, srx_diag *diag
     return SRX_OK;
 }
 
-/* make sure the sideband buffers hold ns points per vertex */
-static int ensure_sidebands(srx_lineshape *ls, size_t ns, int log2ns, srx_diag *diag)
+/* make sure the sideband buffers hold ns points for nv vertices */
+static int ensure_sidebands(srx_lineshape *ls, size_t ns, int log2ns, size_t nv, srx_diag *diag)
 {
+    if (ns * nv > ls->amp_cap) {
+        /* at most 2^27 doubles (1 GiB): beyond, ask for fewer orientations */
+        double *amp = ns * nv > ((size_t)1 << 27) ? NULL : malloc(ns * nv * sizeof *amp);
+        if (!amp)
+            return srxi_fail(diag, SRX_ENOMEM,
+                             "lineshape: %zu sidebands x %zu orientations do not fit in memory "
+                             "(lower the accuracy or n_divisions, or spin faster)", ns, nv);
+        free(ls->amp);
+        ls->amp = amp;
+        ls->amp_cap = ns * nv;
+    }
     if (ns > ls->ns_alloc) {
-        double *amp = malloc(ls->nv_max * ns * sizeof *amp);
         double *mean = malloc(ns * sizeof *mean), *trig = malloc(8 * ns * sizeof *trig);
         fftw_complex *in = fftw_malloc(ns * sizeof *in), *o = fftw_malloc(ns * sizeof *o);
         int i;
-        if (!amp || !mean || !trig || !in || !o) {
-            free(amp);
+        if (!mean || !trig || !in || !o) {
             free(mean);
             free(trig);
             if (in)
@@ -352,7 +362,6 @@ static int ensure_sidebands(srx_lineshape *ls, size_t ns, int log2ns, srx_diag *
                 fftw_free(o);
             return srxi_fail(diag, SRX_ENOMEM, "lineshape: out of memory for %zu sidebands", ns);
         }
-        free(ls->amp);
         free(ls->amp_mean);
         free(ls->trig);
         ls->trig = trig;
@@ -366,7 +375,6 @@ static int ensure_sidebands(srx_lineshape *ls, size_t ns, int log2ns, srx_diag *
                 fftw_destroy_plan(ls->sb_plan[i]);
                 ls->sb_plan[i] = NULL;
             }
-        ls->amp = amp;
         ls->amp_mean = mean;
         ls->sb_in = in;
         ls->sb_out = o;
@@ -503,7 +511,7 @@ static int add_site(srx_lineshape *ls, const srx_quad_site *site, double scale, 
                 return srxi_fail(diag, SRX_ERANGE,
                                  "lineshape: spinning at %g Hz needs more than 2^%d sidebands",
                                  nur, MAX_LOG2_SIDEBANDS);
-            if ((st = ensure_sidebands(ls, ns, log2ns, diag)) != SRX_OK)
+            if ((st = ensure_sidebands(ls, ns, log2ns, s->nv, diag)) != SRX_OK)
                 return st;
             memset(ls->amp_mean, 0, ns * sizeof *ls->amp_mean);
             vw = srx_powder_weights(s->powder);
@@ -528,7 +536,7 @@ static int add_site(srx_lineshape *ls, const srx_quad_site *site, double scale, 
                 for (j = 0; j < ns; j++) {
                     double a = (ls->sb_out[j][0] * ls->sb_out[j][0] +
                                 ls->sb_out[j][1] * ls->sb_out[j][1]) * norm;
-                    ls->amp[j * ls->nv_max + v] = a; /* sideband-major: contiguous per sideband */
+                    ls->amp[j * s->nv + v] = a; /* sideband-major: contiguous per sideband */
                     ls->amp_mean[j] += a * vw[v];
                 }
                 ls->freq[v] = f[0];
@@ -541,7 +549,7 @@ static int add_site(srx_lineshape *ls, const srx_quad_site *site, double scale, 
                 if (ls->amp_mean[idx] < thr)
                     continue;
                 /* sideband k sits at c_0 + k nu_R: shift the grid instead */
-                tri_loop(s, ls->freq, ls->amp + idx * ls->nv_max, w,
+                tri_loop(s, ls->freq, ls->amp + idx * s->nv, w,
                          ls->first - (double)k * nur, inv, n, ls->acc);
             }
         }
