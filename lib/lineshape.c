@@ -48,9 +48,11 @@ struct srx_lineshape {
     fftw_plan fwd, bwd;
     /* sidebands (finite speed), grown on demand */
     double *fc;      /* 10 per vertex: Fourier coefficients re/im n = 0..4 */
-    double *amp;     /* amp_cap doubles: ns rows of nv (sideband-major) */
+    double *amp;     /* amp_cap doubles: nv rows of ns (vertex-major) */
     size_t amp_cap;
     double *amp_mean;
+    size_t *sig_idx;   /* significant sidebands: index, shift in bins */
+    double *sig_shift;
     double *trig;    /* 8 per rotor phase: cos(q psi_j), sin(q psi_j), q = 1..4 */
     size_t ns_trig;
     size_t ns_alloc;
@@ -149,6 +151,8 @@ void srx_lineshape_free(srx_lineshape *ls)
     free(ls->amp);
     free(ls->amp_mean);
     free(ls->trig);
+    free(ls->sig_idx);
+    free(ls->sig_shift);
     if (ls->fwd)
         fftw_destroy_plan(ls->fwd);
     if (ls->bwd)
@@ -351,9 +355,13 @@ static int ensure_sidebands(srx_lineshape *ls, size_t ns, int log2ns, size_t nv,
     }
     if (ns > ls->ns_alloc) {
         double *mean = malloc(ns * sizeof *mean), *trig = malloc(8 * ns * sizeof *trig);
+        double *shift = malloc(ns * sizeof *shift);
+        size_t *sidx = malloc(ns * sizeof *sidx);
         fftw_complex *in = fftw_malloc(ns * sizeof *in), *o = fftw_malloc(ns * sizeof *o);
         int i;
-        if (!mean || !trig || !in || !o) {
+        if (!mean || !trig || !shift || !sidx || !in || !o) {
+            free(shift);
+            free(sidx);
             free(mean);
             free(trig);
             if (in)
@@ -364,6 +372,10 @@ static int ensure_sidebands(srx_lineshape *ls, size_t ns, int log2ns, size_t nv,
         }
         free(ls->amp_mean);
         free(ls->trig);
+        free(ls->sig_idx);
+        free(ls->sig_shift);
+        ls->sig_idx = sidx;
+        ls->sig_shift = shift;
         ls->trig = trig;
         ls->ns_trig = 0;
         if (ls->sb_in)
@@ -484,6 +496,7 @@ static int add_site(srx_lineshape *ls, const srx_quad_site *site, double scale, 
             tri_loop(s, ls->freq, NULL, w, ls->first, inv, n, ls->acc);
         } else {
             double dev = 0.0, nur = c->spinning_hz, kmax, thr;
+            size_t nsig, tt;
             const double *vw;
             size_t ns = 16, j;
             int log2ns = 4, st;
@@ -536,21 +549,42 @@ static int add_site(srx_lineshape *ls, const srx_quad_site *site, double scale, 
                 for (j = 0; j < ns; j++) {
                     double a = (ls->sb_out[j][0] * ls->sb_out[j][0] +
                                 ls->sb_out[j][1] * ls->sb_out[j][1]) * norm;
-                    ls->amp[j * s->nv + v] = a; /* sideband-major: contiguous per sideband */
+                    ls->amp[v * ns + j] = a; /* vertex-major */
                     ls->amp_mean[j] += a * vw[v];
                 }
                 ls->freq[v] = f[0];
             }
-            /* per sideband: gather amplitudes, shift frequencies, interpolate */
-            /* sidebands below 1e-8 of the transition's intensity are dropped */
+            /* significant sidebands (below 1e-8 of the transition's intensity: dropped) */
             thr = 1e-8;
+            nsig = 0;
             for (k = -(long)ns / 2; k < (long)ns / 2; k++) {
                 size_t idx = (size_t)(k < 0 ? k + (long)ns : k);
                 if (ls->amp_mean[idx] < thr)
                     continue;
-                /* sideband k sits at c_0 + k nu_R: shift the grid instead */
-                tri_loop(s, ls->freq, ls->amp + idx * s->nv, w,
-                         ls->first - (double)k * nur, inv, n, ls->acc);
+                ls->sig_idx[nsig] = idx;
+                ls->sig_shift[nsig] = (double)k * nur * inv; /* sideband k at c_0 + k nu_R */
+                nsig++;
+            }
+            /* each triangle: sort its corners once, then one tent per sideband with the
+             * mean of the corners' amplitudes of that sideband */
+            for (tt = 0; tt < s->nt; tt++) {
+                const size_t *cv = s->tri + 3 * tt;
+                const double *a0 = ls->amp + cv[0] * ns, *a1 = ls->amp + cv[1] * ns,
+                             *a2 = ls->amp + cv[2] * ns;
+                double x1 = (ls->freq[cv[0]] - ls->first) * inv + 0.5,
+                       x2 = (ls->freq[cv[1]] - ls->first) * inv + 0.5,
+                       x3 = (ls->freq[cv[2]] - ls->first) * inv + 0.5, u1, u2;
+                double wt = w * s->tw[tt] * (1.0 / 3.0), cut = 1e-12 * wt;
+                size_t q;
+                srxi_sort3(&x1, &x2, &x3);
+                srxi_tent_slopes(x1, x2, x3, &u1, &u2);
+                for (q = 0; q < nsig; q++) {
+                    size_t idx = ls->sig_idx[q];
+                    double a = (a0[idx] + a1[idx] + a2[idx]) * wt, sh = ls->sig_shift[q];
+                    if (a < cut)
+                        continue;
+                    srxi_tent_sorted(x1 + sh, x2 + sh, x3 + sh, a, a * u1, a * u2, n, ls->acc);
+                }
             }
         }
     }
