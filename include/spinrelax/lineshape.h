@@ -4,8 +4,8 @@
  *        or finite speed (spinning sidebands), any rotor angle; Lorentzian /
  *        Gaussian broadening (FFTW); Czjzek distributions.
  *
- * Frequencies (srx_quadrupolar.h) are evaluated on an ASG orientation set
- * (srx_powder.h) and each triangle's intensity is spread exactly over the
+ * Frequencies (spinrelax/quadrupolar.h) are evaluated on an ASG orientation
+ * set (spinrelax/powder.h) and each triangle's intensity is spread exactly over the
  * bins it covers.  Finite spinning: the rotor-phase Fourier coefficients of
  * each crystallite's frequency are integrated analytically to a phase, and
  * exp(i phase) is Fourier transformed over one rotor period (FFTW); the
@@ -23,8 +23,10 @@
  * needed at finite spinning speed, and the first time a CSA tilted from the
  * EFG asks for the hemisphere orientation set.  Spectra are continuous
  * functions of the site parameters (exact tent binning, no histogram
- * jitter), so finite differences for fits are clean.  One simulator, one thread at a time;
- * several simulators may run in parallel.
+ * jitter), so finite differences for fits are clean.  One simulator, one
+ * thread at a time; several simulators may run in parallel.  The Czjzek
+ * functions compute on a set of at most 64 divisions and also build it on
+ * first use.
  */
 #ifndef SPINRELAX_LINESHAPE_H
 #define SPINRELAX_LINESHAPE_H
