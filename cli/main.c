@@ -26,6 +26,7 @@ static const cli_verb verbs[] = {
      cli_fit_transients},
     {"narrowing", "print the simulated motional-narrowing line width over a temperature range",
      cli_narrowing},
+    {"lineshape", "print a simulated quadrupolar powder line shape", cli_lineshape},
 };
 
 static void usage(FILE *f)

@@ -22,5 +22,8 @@
 #include "spinrelax/transient.h"
 #include "spinrelax/h5store.h"
 #include "spinrelax/narrowing.h"
+#include "spinrelax/quadrupolar.h"
+#include "spinrelax/powder.h"
+#include "spinrelax/lineshape.h"
 
 #endif /* SPINRELAX_H */
