@@ -52,7 +52,11 @@ int cli_rates(int argc, char **argv);
 int cli_import_csv(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_fit_transients(int argc, char **argv);
+int cli_import_bruker(int argc, char **argv);
+int cli_import_varian(int argc, char **argv);
+int cli_import_pdc(int argc, char **argv);
 int cli_narrowing(int argc, char **argv);
 int cli_fit_narrowing(int argc, char **argv);
+int cli_lineshape(int argc, char **argv);
 
 #endif

@@ -1,4 +1,4 @@
-/* spinrelax fit-transients: fit every /series/* of a file, write
+/* spinrelax fit-transients: fit every series of a file, write
  * /results/transients, print the table. */
 #include <config.h>
 

@@ -18,12 +18,17 @@ static const cli_verb verbs[] = {
     {"rates", "print model 1/T1 and 1/T1rho over a temperature range", cli_rates},
     {"import-csv", "add a transient from a CSV file to an HDF5 file", cli_import_csv},
     {"info", "list the series, spectra, conductivity sets and results of a file", cli_info},
+    {"import-bruker", "import a Bruker TopSpin pseudo-2D relaxation data set", cli_import_bruker},
+    {"import-varian", "import a Varian/Agilent arrayed relaxation data set", cli_import_varian},
+    {"import-pdc", "import a Bruker Dynamics Center export (one series per peak)",
+     cli_import_pdc},
     {"fit-transients", "fit every transient of a file: rates with uncertainties",
      cli_fit_transients},
     {"narrowing", "print the simulated motional-narrowing line width over a temperature range",
      cli_narrowing},
     {"fit-narrowing", "fit line width versus temperature from /spectra/* (Kubo-Anderson or Hendrickson-Bray)",
      cli_fit_narrowing},
+    {"lineshape", "print a simulated quadrupolar powder line shape", cli_lineshape},
 };
 
 static void usage(FILE *f)

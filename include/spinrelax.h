@@ -13,10 +13,18 @@
 #include "spinrelax/nucleus.h"
 #include "spinrelax/spectral.h"
 #include "spinrelax/rates.h"
+#include "spinrelax/import.h"
+#include "spinrelax/spectrum1d.h"
+#include "spinrelax/bruker.h"
+#include "spinrelax/varian.h"
+#include "spinrelax/pdc.h"
 #include "spinrelax/fit.h"
 #include "spinrelax/transient.h"
 #include "spinrelax/h5store.h"
 #include "spinrelax/narrowing.h"
+#include "spinrelax/quadrupolar.h"
+#include "spinrelax/powder.h"
+#include "spinrelax/lineshape.h"
 #include "spinrelax/exchange.h"
 
 #endif /* SPINRELAX_H */

@@ -18,6 +18,12 @@
 #define RELAX_MIN_DECAY 0.95
 #define RELAX_MAX_PLATEAU 0.05
 
+/* at most this many engine sizes per fitter (8 * 2^62 points is plenty) */
+#define FIT_BUCKETS 63
+
+/* lower bound of the fitted stretch (see the header) */
+#define STRETCH_MIN 0.05
+
 static const char *const experiment_names[SRX_EXPERIMENT_COUNT] = {
     "saturation_recovery", "inversion_recovery", "spin_lock", "longitudinal_decay"};
 
@@ -173,7 +179,11 @@ int srx_transient_eval(srx_experiment experiment, srx_transient_shape shape, con
 
 struct srx_transient_fitter {
     size_t nmax;
-    srx_fit *fit;
+    /* engines for series of up to cap[b] points, cap doubling from 8 up to
+     * nmax: a shorter series is padded to less than twice its length */
+    srx_fit *fit[FIT_BUCKETS];
+    size_t cap[FIT_BUCKETS];
+    int nbuckets;
     double *t, *y, *s, *lt, *w; /* sorted copies, ln t, weights */
     /* context of the current run, read by the model callback */
     srx_experiment ex;
@@ -183,9 +193,11 @@ struct srx_transient_fitter {
 
 void srx_transient_fitter_free(srx_transient_fitter *tf)
 {
+    int b;
     if (!tf)
         return;
-    srx_fit_free(tf->fit);
+    for (b = 0; b < tf->nbuckets; b++)
+        srx_fit_free(tf->fit[b]);
     free(tf->t);
     free(tf->y);
     free(tf->s);
@@ -217,12 +229,29 @@ int srx_transient_fitter_alloc(srx_transient_fitter **out, size_t max_points, sr
         srx_transient_fitter_free(tf);
         return srxi_fail(diag, SRX_ENOMEM, "transient: out of memory");
     }
-    /* the fit engine needs max_points >= NP; pad small fitters up */
-    st = srx_fit_alloc(&tf->fit, max_points < NP ? NP : max_points, NP, 0, diag);
-    /* every model has 2 to 5 free parameters: reserve them all now so
-     * that srx_transient_fitter_run never allocates */
-    for (k = 2; st == SRX_OK && k < NP; k++)
-        st = srx_fit_reserve(tf->fit, k, diag);
+    /* engines of 8, 16, 32, ... points up to max_points (at least NP,
+     * which the engine needs); every model has 2 to 5 free parameters:
+     * reserve them all now so that srx_transient_fitter_run never
+     * allocates */
+    st = SRX_OK;
+    {
+        size_t c = 8;
+        for (;;) {
+            size_t size = c < max_points ? c : max_points;
+            if (size < NP)
+                size = NP;
+            tf->cap[tf->nbuckets] = size;
+            st = srx_fit_alloc(&tf->fit[tf->nbuckets], size, NP, 0, diag);
+            if (st)
+                break;
+            tf->nbuckets++;
+            for (k = 2; st == SRX_OK && k < NP; k++)
+                st = srx_fit_reserve(tf->fit[tf->nbuckets - 1], k, diag);
+            if (st || size >= max_points || tf->nbuckets == FIT_BUCKETS)
+                break;
+            c = c > max_points / 2 ? max_points : 2 * c;
+        }
+    }
     if (st) {
         srx_transient_fitter_free(tf);
         return st;
@@ -292,9 +321,12 @@ static double profile(const srx_transient_fitter *tf, int lin, double lnR, doubl
 {
     size_t i, n = tf->n;
     double Sw = 0, SE = 0, SEE = 0, Sy = 0, SyE = 0, Syy = 0, chi2, a = 0, b = 0;
+    const double R = exp(lnR);
     for (i = 0; i < n; i++) {
         double E, w = tf->w[i], yi = tf->y[i];
-        if (tf->t[i] > 0.0)
+        if (g == 1.0)
+            E = exp(-R * tf->t[i]);
+        else if (tf->t[i] > 0.0)
             E = exp(-exp(g * (tf->lt[i] + lnR)));
         else
             E = 1.0;
@@ -444,9 +476,13 @@ static void start_values(srx_transient_fitter *tf, int lin, int offset, double p
         }
     lo = log(1e-3 / tmax);
     hi = log(1e3 / tmin);
-    lnR = scan_rate(tf, lin, crossing_lnR(tf, -slt / (double)npos), 1.0, lo, hi);
-    if (tf->shape == SRX_TRANSIENT_STRETCHED) {
-        /* Weibull plot of the normalised signal */
+    lnR = crossing_lnR(tf, -slt / (double)npos);
+    lnR = fmin(fmax(lnR, lo), hi);
+    if (tf->shape != SRX_TRANSIENT_STRETCHED) {
+        lnR = scan_rate(tf, lin, lnR, 1.0, lo, hi);
+    } else {
+        /* Weibull plot of the signal normalised by the linear parameters of
+         * a mono-exponential at the first guess of R */
         double Sx = 0, Sy = 0, Sxx = 0, Sxy = 0, cnt = 0;
         profile(tf, lin, lnR, 1.0, &a, &b);
         for (i = 0; i < n; i++) {
@@ -511,7 +547,7 @@ static void start_values(srx_transient_fitter *tf, int lin, int offset, double p
         } else { /* y = M0 - 2 f M0 E */
             double f = a != 0.0 ? -b / (2.0 * a) : 1.0;
             p[SRX_TRANSIENT_P_AMPLITUDE] = a;
-            p[SRX_TRANSIENT_P_INVERSION] = (f > 0.25 && f < 2.0) ? f : 1.0;
+            p[SRX_TRANSIENT_P_INVERSION] = (f > 0.25 && f < 1.75) ? f : 1.0;
         }
         break;
     default:
@@ -654,13 +690,20 @@ int srx_transient_fitter_run(srx_transient_fitter *tf, const double *delays_s, c
     if (fit_g) {
         P[SRX_TRANSIENT_P_STRETCH].fixed = 0;
         P[SRX_TRANSIENT_P_STRETCH].has_lower = P[SRX_TRANSIENT_P_STRETCH].has_upper = 1;
-        P[SRX_TRANSIENT_P_STRETCH].lower = 0.0;
+        P[SRX_TRANSIENT_P_STRETCH].lower = STRETCH_MIN;
         P[SRX_TRANSIENT_P_STRETCH].upper = 1.0;
     } else {
         P[SRX_TRANSIENT_P_STRETCH].value = 1.0;
     }
-    if (fit_f)
+    if (fit_f) {
+        /* f in (0, 2): without a bound, f E with E -> 0 is a degenerate
+         * direction (a huge f times a tiny E) that series without early
+         * delays can fall into */
         P[SRX_TRANSIENT_P_INVERSION].fixed = 0;
+        P[SRX_TRANSIENT_P_INVERSION].has_lower = P[SRX_TRANSIENT_P_INVERSION].has_upper = 1;
+        P[SRX_TRANSIENT_P_INVERSION].lower = 0.0;
+        P[SRX_TRANSIENT_P_INVERSION].upper = 2.0;
+    }
     else
         P[SRX_TRANSIENT_P_INVERSION].value = 1.0;
     if (fit_c)
@@ -675,7 +718,13 @@ int srx_transient_fitter_run(srx_transient_fitter *tf, const double *delays_s, c
     model.eval = model_cb;
     model.user = tf;
     model.has_jacobian = 1;
-    st = srx_fit_run(tf->fit, &model, n, tf->y, sigma ? tf->s : NULL, P, NULL, &sum, NULL, diag);
+    {
+        int b = 0;
+        while (tf->cap[b] < n)
+            b++;
+        st = srx_fit_run(tf->fit[b], &model, n, tf->y, sigma ? tf->s : NULL, P, NULL, &sum, NULL,
+                         diag);
+    }
     if (st != SRX_OK && st != SRX_ENOCONV && st != SRX_ESINGULAR) {
         result_nan(result, st);
         srxi_diag_prefix(diag, "transient");
