@@ -179,8 +179,7 @@ START_TEST(test_two_site_textbook)
         for (ir = 0; ir < 5; ir++) {
             rctx c = {2, f, pops[ip], rates[ir], 0.0};
             double peak = 0.0, maxerr = 0.0;
-            ck_assert_int_eq(srx_exchange_spectrum(ex2, pops[ip], rates[ir], 1, f, NULL, 0.0,
-                                                   -5000.0, 5.0, 2000, out, NULL),
+            ck_assert_int_eq(srx_exchange_spectrum(ex2, pops[ip], rates[ir], 1, f, NULL, 0.0, 0.0, -5000.0, 5.0, 2000, out, NULL),
                              SRX_OK);
             for (i = 0; i < 2000; i++) {
                 double lo = -5000.0 + (i - 0.5) * 5.0;
@@ -188,7 +187,7 @@ START_TEST(test_two_site_textbook)
                 peak = fmax(peak, ref);
                 maxerr = fmax(maxerr, fabs(out[i] - ref));
             }
-            ck_assert_msg(maxerr < 1e-9 * peak, "p1 %g rate %g: max error %g of peak %g",
+            ck_assert_msg(maxerr < 1e-8 * peak, "p1 %g rate %g: max error %g of peak %g",
                           pops[ip][0], rates[ir], maxerr, peak);
         }
     }
@@ -206,8 +205,7 @@ START_TEST(test_three_site_resolvent)
     for (ir = 0; ir < 4; ir++) {
         rctx c = {3, f, p, rates[ir], 20.0};
         double peak = 0.0, maxerr = 0.0;
-        ck_assert_int_eq(srx_exchange_spectrum(ex3, p, rates[ir], 1, f, NULL, 40.0, -6000.0,
-                                               8.0, 1500, out, NULL),
+        ck_assert_int_eq(srx_exchange_spectrum(ex3, p, rates[ir], 1, f, NULL, 40.0, 0.0, -6000.0, 8.0, 1500, out, NULL),
                          SRX_OK);
         for (i = 0; i < 1500; i++) {
             double lo = -6000.0 + (i - 0.5) * 8.0;
@@ -215,7 +213,7 @@ START_TEST(test_three_site_resolvent)
             peak = fmax(peak, ref);
             maxerr = fmax(maxerr, fabs(out[i] - ref));
         }
-        ck_assert_msg(maxerr < 1e-9 * peak, "rate %g: max error %g of peak %g", rates[ir],
+        ck_assert_msg(maxerr < 1e-8 * peak, "rate %g: max error %g of peak %g", rates[ir],
                       maxerr, peak);
     }
 }
@@ -235,8 +233,7 @@ START_TEST(test_zero_rate)
             f[o * 3 + k] = -900.123 + 37.3 * o + 411.7 * k; /* off the bin edges */
         w[o] = 1.0 + 0.1 * o;
     }
-    ck_assert_int_eq(srx_exchange_spectrum(ex3, p, 0.0, 50, f, w, 0.0, -1000.0, 10.0, 400, out,
-                                           NULL),
+    ck_assert_int_eq(srx_exchange_spectrum(ex3, p, 0.0, 50, f, w, 0.0, 0.0, -1000.0, 10.0, 400, out, NULL),
                      SRX_OK);
     memset(ref, 0, sizeof ref);
     {
@@ -253,8 +250,7 @@ START_TEST(test_zero_rate)
     for (i = 0; i < 400; i++)
         ck_assert_msg(fabs(out[i] - ref[i]) < 1e-14, "bin %d: %g vs %g", i, out[i], ref[i]);
     /* with lb = 30 Hz */
-    ck_assert_int_eq(srx_exchange_spectrum(ex3, p, 0.0, 50, f, w, 30.0, -1000.0, 10.0, 400, out,
-                                           NULL),
+    ck_assert_int_eq(srx_exchange_spectrum(ex3, p, 0.0, 50, f, w, 30.0, 0.0, -1000.0, 10.0, 400, out, NULL),
                      SRX_OK);
     {
         double ws = 0.0;
@@ -309,8 +305,7 @@ START_TEST(test_fast_limit)
                 ref[i] += (atan((lo + 5.0 - m) / g) - atan((lo - m) / g)) / PI / 200.0 / 5.0;
             }
         }
-        ck_assert_int_eq(srx_exchange_spectrum(ex2, p, 1e9, 200, fo, NULL, 0.0, -1500.0, 5.0, 600,
-                                               out, NULL),
+        ck_assert_int_eq(srx_exchange_spectrum(ex2, p, 1e9, 200, fo, NULL, 0.0, 0.0, -1500.0, 5.0, 600, out, NULL),
                          SRX_OK);
         /* the narrow mode's width and position are exact to ~(2 pi d / k_ex)^2
          * ~ 1e-8 relative; the broad mode (amplitude ~1e-7, width ~3e8 Hz)
@@ -353,8 +348,7 @@ START_TEST(test_moments_and_amplitudes)
         int ir, i;
         for (ir = 0; ir < 5; ir++) {
             double m0 = 0.0, m1 = 0.0;
-            ck_assert_int_eq(srx_exchange_spectrum(ex3, p, rates[ir], 1, f, NULL, 4000.0,
-                                                   -2e6 + mean, 200.0, 20000, out, NULL),
+            ck_assert_int_eq(srx_exchange_spectrum(ex3, p, rates[ir], 1, f, NULL, 4000.0, 0.0, -2e6 + mean, 200.0, 20000, out, NULL),
                              SRX_OK);
             for (i = 0; i < 20000; i++) {
                 double nu = -2e6 + mean + 200.0 * i;
@@ -371,8 +365,9 @@ END_TEST
 START_TEST(test_bins_area)
 {
     /* the same spectrum on 1 Hz bins and on 25 Hz bins with the same
-     * edges: each coarse bin is the sum of its 25 fine ones (the
-     * antiderivative is exact, 1e-12); lines narrower than a bin keep
+     * edges: each coarse bin is the sum of its 25 fine ones (exact
+     * antiderivative near the lines, 1e-7 relative where 2-point
+     * Gauss-Legendre takes over in the far tails); lines narrower than a bin keep
      * their area (total within 1e-3 of 1 over a window of +-1e4 widths) */
     static double fine[25000], coarse[1000];
     const double f[2] = {-300.0, 450.0}, p[2] = {0.4, 0.6};
@@ -380,17 +375,16 @@ START_TEST(test_bins_area)
     int ir, i, j;
     for (ir = 0; ir < 4; ir++) {
         double area = 0.0;
-        ck_assert_int_eq(srx_exchange_spectrum(ex2, p, rates[ir], 1, f, NULL, 0.0, -12500.0,
-                                               1.0, 25000, fine, NULL),
+        ck_assert_int_eq(srx_exchange_spectrum(ex2, p, rates[ir], 1, f, NULL, 0.0, 0.0, -12500.0, 1.0, 25000, fine, NULL),
                          SRX_OK);
-        ck_assert_int_eq(srx_exchange_spectrum(ex2, p, rates[ir], 1, f, NULL, 0.0, -12488.0,
-                                               25.0, 1000, coarse, NULL),
+        ck_assert_int_eq(srx_exchange_spectrum(ex2, p, rates[ir], 1, f, NULL, 0.0, 0.0, -12488.0, 25.0, 1000, coarse, NULL),
                          SRX_OK);
         for (i = 0; i < 1000; i++) {
             double s = 0.0;
             for (j = 0; j < 25; j++)
                 s += fine[25 * i + j] * 1.0;
-            ck_assert_msg(fabs(s - coarse[i] * 25.0) < 1e-12, "rate %g bin %d: %.17g vs %.17g",
+            ck_assert_msg(fabs(s - coarse[i] * 25.0) < 1e-7 * fabs(s) + 1e-15,
+                          "rate %g bin %d: %.17g vs %.17g",
                           rates[ir], i, s, coarse[i] * 25.0);
             area += coarse[i] * 25.0;
         }
@@ -420,8 +414,7 @@ START_TEST(test_exceptional_point)
     rctx c = {2, f, p, rate, 0.0};
     double peak = 0.0, maxerr = 0.0;
     int i;
-    ck_assert_int_eq(srx_exchange_spectrum(ex2, p, rate, 1, f, NULL, 0.0, -2000.0, 5.0, 800, out,
-                                           NULL),
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, p, rate, 1, f, NULL, 0.0, 0.0, -2000.0, 5.0, 800, out, NULL),
                      SRX_OK);
     for (i = 0; i < 800; i++) {
         double lo = -2000.0 + (i - 0.5) * 5.0, ref = bin_average(tfn, &c, lo, lo + 5.0, 8);
@@ -452,25 +445,25 @@ START_TEST(test_bad_input)
     ck_assert_int_eq(srx_exchange_lines(ex2, NULL, 1.0, bad, lf, lg, cr, ci, NULL), SRX_EINVAL);
     ck_assert_int_eq(srx_exchange_lines(ex2, NULL, 1.0, f, NULL, lg, cr, ci, NULL), SRX_EINVAL);
     ck_assert_int_eq(srx_exchange_lines(ex2, NULL, INFINITY, f, lf, lg, cr, ci, NULL), SRX_EINVAL);
-    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, 0.0, 0.0, 1.0, 10, out, NULL),
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, 0.0, 0.0, 0.0, 1.0, 10, out, NULL),
                      SRX_OK);
-    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 0, f, NULL, 0.0, 0.0, 1.0, 10, out, NULL),
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 0, f, NULL, 0.0, 0.0, 0.0, 1.0, 10, out, NULL),
                      SRX_EINVAL);
-    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, 0.0, 0.0, 1.0, 0, out, NULL),
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, 0.0, 0.0, 0.0, 1.0, 0, out, NULL),
                      SRX_EINVAL);
-    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, -1.0, 0.0, 1.0, 10, out, NULL),
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, -1.0, 0.0, 0.0, 1.0, 10, out, NULL),
                      SRX_EINVAL);
-    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, 0.0, 0.0, 0.0, 10, out, NULL),
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, 0.0, 0.0, 0.0, 0.0, 10, out, NULL),
                      SRX_EINVAL);
-    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, 0.0, NAN, 1.0, 10, out, NULL),
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, 0.0, 0.0, NAN, 1.0, 10, out, NULL),
                      SRX_EINVAL);
-    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, bad, NULL, 0.0, 0.0, 1.0, 10, out, NULL),
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, bad, NULL, 0.0, 0.0, 0.0, 1.0, 10, out, NULL),
                      SRX_EINVAL);
-    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, neg, 0.0, 0.0, 1.0, 10, out, NULL),
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, neg, 0.0, 0.0, 0.0, 1.0, 10, out, NULL),
                      SRX_EINVAL);
-    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, zero, 0.0, 0.0, 1.0, 10, out, NULL),
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, zero, 0.0, 0.0, 0.0, 1.0, 10, out, NULL),
                      SRX_EINVAL);
-    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, 0.0, 0.0, 1.0, 10, NULL, NULL),
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, 0.0, 0.0, 0.0, 1.0, 10, NULL, NULL),
                      SRX_EINVAL);
     ck_assert_int_eq(srx_exchange_n_sites(ex3), 3);
     ck_assert_int_eq(srx_exchange_n_sites(NULL), 0);

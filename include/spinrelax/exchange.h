@@ -120,16 +120,113 @@ SRX_API int srx_exchange_lines(srx_exchange *ex, const double *population, doubl
  * a window that holds the whole line, up to the Lorentzian tails).  A
  * Lorentzian broadening of FWHM lb_hz adds lb_hz / 2 to every line's
  * half-width (exact).  intensity is overwritten.
+ *
+ * Cost and the tail tolerance.  Each orientation costs N (atan + log) per
+ * bin edge it touches.  With tail_tol = 0 every bin is evaluated (exact).
+ * With tail_tol > 0 only the bins within a window around the orientation's
+ * lines are: the window is widened (doubling from 8 bins) until the lines'
+ * density at its edges times the distance, an upper bound of the area of
+ * tails falling at least as x^-2, is below tail_tol (per unit area of that
+ * orientation).  Without Lorentzian broadening the exchange lines of an
+ * orientation have tails falling as K dnu^2 / x^4 (the FID is flat at t = 0:
+ * s'(0) = 2 pi i <nu> and Im s''(0) = 0 by detailed balance), so windows
+ * are a few line widths; a Lorentzian lb_hz has x^-2 tails and widens them.
  * @param n_orient     number of orientations (>= 1)
  * @param site_freq_hz n_orient x N row-major site frequencies in Hz
  * @param weight       n_orient weights (>= 0, finite, not all 0) or NULL (equal)
+ * @param lb_hz        Lorentzian broadening FWHM in Hz (>= 0)
+ * @param tail_tol     neglected tail area per orientation, in [0, 1) (0: exact)
+ * @param first_hz, spacing_hz, n_points  the grid (spacing > 0, n_points >= 1)
  * @return #SRX_OK, #SRX_EINVAL, #SRX_ENOCONV.
  */
 SRX_API int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rate_per_s,
                                   size_t n_orient, const double *site_freq_hz,
-                                  const double *weight, double lb_hz, double first_hz,
-                                  double spacing_hz, size_t n_points, double *intensity,
-                                  srx_diag *diag);
+                                  const double *weight, double lb_hz, double tail_tol,
+                                  double first_hz, double spacing_hz, size_t n_points,
+                                  double *intensity, srx_diag *diag);
+
+/* ------------------------------------------------------------ quadrupolar sites, powder */
+
+/** @brief One site of a quadrupolar exchange problem. */
+typedef struct srx_exchange_site {
+    double cq_hz;      /**< quadrupole coupling constant Cq in Hz (>= 0) */
+    double eta;        /**< EFG asymmetry in [0, 1] */
+    double alpha_rad;  /**< ZYZ Euler angles crystal frame -> the site's EFG PAS, radians */
+    double beta_rad;   /**< (see alpha_rad) */
+    double gamma_rad;  /**< (see alpha_rad) */
+    double shift_hz;   /**< isotropic chemical shift as a frequency offset in Hz */
+    double population; /**< relative population (>= 0; normalised over the sites) */
+} srx_exchange_site;
+
+/** @brief Condition, grid and numerics of a simulation (see srx_exchange_conditions_init()). */
+typedef struct srx_exchange_conditions {
+    double spin;        /**< nuclear spin I, half-integer >= 3/2 */
+    double larmor_hz;   /**< Larmor frequency nu0 in Hz (> 0) */
+    int mas;            /**< 0: static; 1: infinitely fast magic-angle spinning */
+    size_t n_points;    /**< grid points (>= 2; default 4096) */
+    double span_hz;     /**< window width W (> 0): points centre - W/2 + i W/N, like `lineshape` */
+    double center_hz;   /**< window centre (default 0) */
+    double lb_hz;       /**< Lorentzian broadening FWHM in Hz (default 0; exact, but widens the per-orientation windows) */
+    double gb_hz;       /**< Gaussian broadening FWHM in Hz (default 0; convolution with the bin-integrated Gaussian) */
+    int n_divisions;    /**< ASG divisions per octant edge of the hemisphere orientation set (default 64; about 4 N^2 orientations) */
+    double tail_tol;    /**< tail tolerance of srx_exchange_spectrum() (default 1e-6) */
+} srx_exchange_conditions;
+
+/** @brief Defaults: spin 0 and larmor_hz 0 (must be set), static, 4096 points,
+ *         span 0 (must be set), centre 0, no broadening, 64 divisions, tail_tol 1e-6. */
+SRX_API void srx_exchange_conditions_init(srx_exchange_conditions *c);
+
+/** @brief Opaque simulator: orientation set, site frequencies, workspace. */
+typedef struct srx_exchange_sim srx_exchange_sim;
+
+/**
+ * @brief Build a simulator: the hemisphere ASG orientation set
+ *        (spinrelax/powder.h), and for every orientation and site the
+ *        central-transition frequency (srx_quad_frequencies_hz(): second
+ *        order, static or infinitely fast MAS, plus the shift) of B0 / the
+ *        rotor axis in that site's PAS.
+ * @param sites    n_sites sites (2 .. #SRX_EXCHANGE_MAX_SITES)
+ * @return #SRX_OK, #SRX_EINVAL, #SRX_EDOM (spin not half-integer >= 3/2,
+ *         eta outside [0, 1], ...), #SRX_ENOMEM.
+ */
+SRX_API int srx_exchange_sim_alloc(const srx_exchange_conditions *c, const srx_exchange_site *sites,
+                                   size_t n_sites, srx_exchange_sim **sim, srx_diag *diag);
+
+/** @brief Free a simulator (NULL is a no-op). */
+SRX_API void srx_exchange_sim_free(srx_exchange_sim *sim);
+
+/** @brief Number of orientations of the simulator's set (0 for NULL). */
+SRX_API size_t srx_exchange_sim_n_orientations(const srx_exchange_sim *sim);
+
+/** @brief Site frequencies, n_orientations x n_sites row-major, Hz (owned by the simulator). */
+SRX_API const double *srx_exchange_sim_site_frequencies(const srx_exchange_sim *sim);
+
+/** @brief Orientation weights (sum 1; owned by the simulator). */
+SRX_API const double *srx_exchange_sim_weights(const srx_exchange_sim *sim);
+
+/** @brief The grid: frequency_hz[i] = centre - span/2 + i span/N. */
+SRX_API int srx_exchange_sim_frequencies(const srx_exchange_sim *sim, double *frequency_hz,
+                                         srx_diag *diag);
+
+/**
+ * @brief Powder spectrum at jump rate K (docs/cli.md convention), normalised
+ *        so that sum(intensity) * spacing = 1 over the window.
+ * @return #SRX_OK, #SRX_EINVAL, #SRX_ENODATA (no intensity in the window),
+ *         #SRX_ENOCONV.
+ */
+SRX_API int srx_exchange_sim_spectrum(srx_exchange_sim *sim, double rate_per_s, double *intensity,
+                                      srx_diag *diag);
+
+/**
+ * @brief Spectra at n temperatures in one call: K = 1 / tau, tau = tau0
+ *        exp(Ea / kB T) (srx_spectral_tau_s(); a tau beyond the double range
+ *        is K = 0).
+ * @param intensity  n x n_points row-major, each normalised as in srx_exchange_sim_spectrum()
+ * @return as srx_exchange_sim_spectrum(), plus #SRX_EDOM for T <= 0 or tau0 <= 0.
+ */
+SRX_API int srx_exchange_sim_series(srx_exchange_sim *sim, double ea_ev, double tau0_s, size_t n,
+                                    const double *temperature_k, double *intensity,
+                                    srx_diag *diag);
 
 #ifdef __cplusplus
 }
