@@ -57,6 +57,7 @@ int cli_import_varian(int argc, char **argv);
 int cli_import_pdc(int argc, char **argv);
 int cli_narrowing(int argc, char **argv);
 int cli_fit_narrowing(int argc, char **argv);
+int cli_exchange_lineshape(int argc, char **argv);
 int cli_lineshape(int argc, char **argv);
 
 #endif

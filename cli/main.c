@@ -28,6 +28,8 @@ static const cli_verb verbs[] = {
      cli_narrowing},
     {"fit-narrowing", "fit line width versus temperature from /spectra/* (Kubo-Anderson or Hendrickson-Bray)",
      cli_fit_narrowing},
+    {"exchange-lineshape", "print the central-transition powder pattern of a spin hopping among quadrupolar sites",
+     cli_exchange_lineshape},
     {"lineshape", "print a simulated quadrupolar powder line shape", cli_lineshape},
 };
 
