@@ -22,12 +22,21 @@
 #define EP_TOL 1e-6
 /* bins each side of a line integrated with the exact antiderivative */
 #define NEAR_BINS 32.0
+/* multilevel far field (tail_tol > 0): the density times a smooth cutoff
+ * w(u) (0 below R1 bins from the line, 1 beyond R2) is sampled on coarse
+ * nodes every COARSE_M bins and interpolated (cubic Lagrange) after the
+ * orientation sum; (1 - w) D is integrated on the fine bins */
+#define FAR_R1 64.0
+#define FAR_R2 192.0
+#define COARSE_M 16
 /* 2-point Gauss-Legendre abscissa 1/(2 sqrt 3) of a unit interval */
 #define GL2 0.28867513459481288225
 
 struct srx_exchange {
     size_t n;
     double complex a[MAXN * MAXN], q[MAXN * MAXN], y[MAXN];
+    double *coarse; /* far-field nodes (grown on demand, then reused) */
+    size_t coarse_cap;
 };
 
 /* ------------------------------------------------------------ jump matrix */
@@ -105,6 +114,7 @@ void srx_exchange_free(srx_exchange *ex)
 {
     if (!ex)
         return;
+    free(ex->coarse);
     free(ex);
 }
 
@@ -344,6 +354,17 @@ int srx_exchange_lines(srx_exchange *ex, const double *population, double rate_p
 /* ------------------------------------------------------------ binning */
 
 /* (1/pi) [Re c atan2(x, g) + Im c ln|g + i x|] */
+/* C2 cutoff: 0 for u <= FAR_R1, 1 for u >= FAR_R2 */
+static double cutoff(double u)
+{
+    double t = (u - FAR_R1) / (FAR_R2 - FAR_R1);
+    if (t <= 0.0)
+        return 0.0;
+    if (t >= 1.0)
+        return 1.0;
+    return t * t * t * (10.0 - 15.0 * t + 6.0 * t * t);
+}
+
 static double antiderivative(double x, double g, double cr, double ci)
 {
     double v = cr * atan2(x, g);
@@ -400,7 +421,8 @@ int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rat
                           size_t n_points, double *intensity, srx_diag *diag)
 {
     double pn[MAXN], f[MAXN], g[MAXN], cr[MAXN], ci[MAXN], wsum = 0.0, e0, span;
-    size_t o, i, k, n, i_lo, i_hi;
+    size_t o, i, k, n, i_lo, i_hi, n_coarse = 0;
+    int multilevel;
     int st;
     if ((st = check_common(ex, rate_per_s, diag)))
         return st;
@@ -430,6 +452,18 @@ int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rat
     }
     if (!(wsum > 0.0))
         return srxi_fail(diag, SRX_EINVAL, "exchange: the weights are all zero");
+    multilevel = tail_tol > 0.0 && (double)n_points >= 4.0 * FAR_R2;
+    if (multilevel) {
+        n_coarse = n_points / COARSE_M + 5;
+        if (ex->coarse_cap < n_coarse) {
+            double *p = realloc(ex->coarse, n_coarse * sizeof *p);
+            if (!p)
+                return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
+            ex->coarse = p;
+            ex->coarse_cap = n_coarse;
+        }
+        memset(ex->coarse, 0, n_coarse * sizeof *ex->coarse);
+    }
     memset(intensity, 0, n_points * sizeof *intensity);
     e0 = first_hz - 0.5 * spacing_hz;
     span = spacing_hz * (double)n_points;
@@ -463,27 +497,34 @@ int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rat
         /* each line: exact antiderivative differences over the bins within
          * NEAR_BINS of it, 2-point Gauss-Legendre on the bins beyond (its
          * error there is (spacing / x)^4 / 36 of the local value, < 3e-8
-         * at 32 bins; the exact form would cost an atan and a log per edge) */
+         * at 32 bins; the exact form would cost an atan and a log per edge);
+         * with the multilevel far field, (1 - w) of the density out to FAR_R2
+         * bins and w on the coarse nodes */
         for (k = 0; k < n; k++) {
             double fk = f[k], gk = g[k], crk = cr[k], cik = ci[k], g2 = gk * gk;
             double c = (fk - e0) / spacing_hz, a_d = floor(c) - NEAR_BINS, b_d = floor(c) + NEAR_BINS;
-            size_t a, b;
+            double l_d = multilevel ? floor(c) - FAR_R2 : -1.0, r_d = multilevel ? floor(c) + FAR_R2 : 1e300;
+            size_t a, b, l, r;
             if (crk == 0.0 && cik == 0.0)
                 continue;
             a = a_d <= (double)i_lo ? i_lo : a_d >= (double)i_hi ? i_hi : (size_t)a_d;
             b = b_d <= (double)i_lo ? i_lo : b_d >= (double)i_hi ? i_hi : (size_t)b_d;
-            /* bins i_lo .. a-1 and b .. i_hi-1: Gauss-Legendre */
-            for (i = i_lo; i < a; i++) {
+            l = l_d <= (double)i_lo ? i_lo : l_d >= (double)a ? a : (size_t)l_d;
+            r = r_d >= (double)i_hi ? i_hi : r_d <= (double)b ? b : (size_t)r_d;
+            /* bins l .. a-1 and b .. r-1: Gauss-Legendre */
+            for (i = l; i < a; i++) {
                 double xm = e0 + ((double)i + 0.5) * spacing_hz - fk, h = GL2 * spacing_hz;
                 double x1 = xm - h, x2 = xm + h;
-                intensity[i] += w * 0.5 * spacing_hz *
+                double keep = multilevel ? 1.0 - cutoff(fabs((double)i + 0.5 - c)) : 1.0;
+                intensity[i] += keep * w * 0.5 * spacing_hz *
                                 ((crk * gk + cik * x1) / (g2 + x1 * x1) +
                                  (crk * gk + cik * x2) / (g2 + x2 * x2)) / SRXI_PI;
             }
-            for (i = b; i < i_hi; i++) {
+            for (i = b; i < r; i++) {
                 double xm = e0 + ((double)i + 0.5) * spacing_hz - fk, h = GL2 * spacing_hz;
                 double x1 = xm - h, x2 = xm + h;
-                intensity[i] += w * 0.5 * spacing_hz *
+                double keep = multilevel ? 1.0 - cutoff(fabs((double)i + 0.5 - c)) : 1.0;
+                intensity[i] += keep * w * 0.5 * spacing_hz *
                                 ((crk * gk + cik * x1) / (g2 + x1 * x1) +
                                  (crk * gk + cik * x2) / (g2 + x2 * x2)) / SRXI_PI;
             }
@@ -496,6 +537,34 @@ int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rat
                     prev = cur;
                 }
             }
+            if (multilevel) {
+                /* coarse node j sits at bin j M (index j + 1 in the array) */
+                long j0 = (long)floor(((double)i_lo - 2.0 * COARSE_M) / COARSE_M);
+                long j1 = (long)ceil(((double)i_hi + 2.0 * COARSE_M) / COARSE_M), j;
+                if (j0 < -1)
+                    j0 = -1;
+                if (j1 > (long)n_coarse - 2)
+                    j1 = (long)n_coarse - 2;
+                for (j = j0; j <= j1; j++) {
+                    double u = (double)(j * COARSE_M) + 0.5 - c, wc = cutoff(fabs(u)), x;
+                    if (wc == 0.0)
+                        continue;
+                    x = u * spacing_hz;
+                    ex->coarse[j + 1] += wc * w * spacing_hz * (crk * gk + cik * x) /
+                                         (g2 + x * x) / SRXI_PI;
+                }
+            }
+        }
+    }
+    if (multilevel) {
+        for (i = 0; i < n_points; i++) {
+            size_t j0 = i / COARSE_M;
+            double t = (double)(i % COARSE_M) / COARSE_M;
+            const double *q = &ex->coarse[j0]; /* nodes j0 - 1 .. j0 + 2 */
+            intensity[i] += -t * (t - 1.0) * (t - 2.0) / 6.0 * q[0] +
+                            (t + 1.0) * (t - 1.0) * (t - 2.0) / 2.0 * q[1] -
+                            (t + 1.0) * t * (t - 2.0) / 2.0 * q[2] +
+                            (t + 1.0) * t * (t - 1.0) / 6.0 * q[3];
         }
     }
     for (i = 0; i < n_points; i++)

@@ -131,6 +131,14 @@ SRX_API int srx_exchange_lines(srx_exchange *ex, const double *population, doubl
  * orientation have tails falling as K dnu^2 / x^4 (the FID is flat at t = 0:
  * s'(0) = 2 pi i <nu> and Im s''(0) = 0 by detailed balance), so windows
  * are a few line widths; a Lorentzian lb_hz has x^-2 tails and widens them.
+ * Within 32 bins of a line the bins get the exact antiderivative; beyond,
+ * 2-point Gauss-Legendre (error (spacing/x)^4/36 of the local value).  With
+ * tail_tol > 0 and at least 768 points the far tails (beyond 64-192 bins,
+ * joined by a C2 cutoff) are moreover sampled on coarse nodes every 16
+ * bins, summed over the orientations and interpolated once (cubic), which
+ * makes an orientation about 4 times cheaper; the result differs from the
+ * tail_tol = 0 evaluation by less than 3e-4 of the peak (tests).  The coarse
+ * buffer is allocated by the first call that needs it and then reused.
  * @param n_orient     number of orientations (>= 1)
  * @param site_freq_hz n_orient x N row-major site frequencies in Hz
  * @param weight       n_orient weights (>= 0, finite, not all 0) or NULL (equal)
