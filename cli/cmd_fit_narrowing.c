@@ -11,6 +11,7 @@
 
 static const char help[] =
     "Usage: spinrelax fit-narrowing FILE.h5 [--model kubo|hendrickson-bray] [--json]\n"
+    "                               [--source auto|spectra|linewidth]\n"
     "\n"
     "Measure the full width at half maximum of every /spectra/* (with an\n"
     "uncertainty from the noise in its wings) at its temperature_k, fit the width\n"
@@ -36,6 +37,9 @@ static const char help[] =
     "  --fit-residual       fit the residual width (the default for kubo)\n"
     "  --onset-fraction F   onset convention, in (0,1) (default 0.1)\n"
     "  --json               print JSON instead of CSV\n"
+    "  --source S           spectra, linewidth or auto (default): auto fits /spectra/*\n"
+    "                       when the file has spectra, else the /linewidth table\n"
+    "                       (datasets temperature_k, fwhm_hz, optional fwhm_err_hz)\n"
     "  --timeout-s S        time limit for reading the file (default 60)\n"
     "Exit status: 0 ok, 1 bad usage or input, 2 fit did not converge, 3 I/O.\n";
 
@@ -46,7 +50,7 @@ static const char *model_label(srx_narrowing_model m)
 
 int cli_fit_narrowing(int argc, char **argv)
 {
-    const char *pos[1], *model = "kubo";
+    const char *pos[1], *model = "kubo", *source = "auto";
     int npos = 0, json = 0, fit_resid = 0, resid_seen = 0, status, exit_status = CLI_EXIT_OK;
     double timeout = 60.0, resid = NAN, onset_fraction = SRX_NARROWING_ONSET_FRACTION;
     const cli_opt opts[] = {{"model", CLI_STRING, &model, NULL},
@@ -55,6 +59,7 @@ int cli_fit_narrowing(int argc, char **argv)
                             {"fit-residual", CLI_FLAG, &fit_resid, NULL},
                             {"onset-fraction", CLI_DOUBLE, &onset_fraction, NULL},
                             {"timeout-s", CLI_DOUBLE, &timeout, NULL},
+                            {"source", CLI_STRING, &source, NULL},
                             {NULL, 0, NULL, NULL}};
     srx_narrowing_fit_options fo;
     srx_narrowing_fit_result r;
@@ -62,6 +67,8 @@ int cli_fit_narrowing(int argc, char **argv)
     srx_narrowing *nw = NULL;
     srx_h5_contents *c = NULL;
     srx_h5file *f = NULL;
+    srx_narrowing_table tab;
+    int use_table = 0;
     srx_diag diag;
     double *t = NULL, *w = NULL, *e = NULL;
     size_t i, n;
@@ -100,6 +107,13 @@ int cli_fit_narrowing(int argc, char **argv)
         fprintf(stderr, "spinrelax fit-narrowing: --timeout-s must be positive\n");
         return CLI_EXIT_USAGE;
     }
+    if (strcmp(source, "auto") != 0 && strcmp(source, "spectra") != 0 &&
+        strcmp(source, "linewidth") != 0) {
+        fprintf(stderr, "spinrelax fit-narrowing: --source: '%s' is not spectra, linewidth or "
+                        "auto\n", source);
+        return CLI_EXIT_USAGE;
+    }
+    memset(&tab, 0, sizeof tab);
     fo.onset_fraction = onset_fraction;
     if (resid_seen) {
         fo.residual_fwhm_hz = resid;
@@ -116,7 +130,23 @@ int cli_fit_narrowing(int argc, char **argv)
     if (!c->has_format)
         fprintf(stderr, "spinrelax fit-narrowing: %s: warning: no spinrelax_format attribute; "
                         "reading it as format 1\n", pos[0]);
-    n = c->n_spectra;
+    use_table = strcmp(source, "linewidth") == 0 ||
+                (strcmp(source, "auto") == 0 && c->n_spectra == 0);
+    if (use_table) {
+        status = srx_narrowing_read_linewidth(pos[0], timeout, &tab, &diag);
+        if (status != SRX_OK) {
+            if (status == SRX_ENOTFOUND && strcmp(source, "auto") == 0)
+                fprintf(stderr, "spinrelax fit-narrowing: %s: no /spectra and no /linewidth to "
+                                "fit\n", pos[0]);
+            else
+                fprintf(stderr, "spinrelax fit-narrowing: %s\n", diag.message);
+            srx_h5_contents_free(c);
+            return status == SRX_EIO ? CLI_EXIT_IO : CLI_EXIT_USAGE;
+        }
+        n = tab.n;
+    } else {
+        n = c->n_spectra;
+    }
     if (n == 0) {
         fprintf(stderr, "spinrelax fit-narrowing: %s: no /spectra to fit\n", pos[0]);
         srx_h5_contents_free(c);
@@ -131,7 +161,12 @@ int cli_fit_narrowing(int argc, char **argv)
         exit_status = CLI_EXIT_USAGE;
         goto done;
     }
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n && use_table; i++) {
+        t[i] = tab.temperature_k[i];
+        w[i] = tab.fwhm_hz[i];
+        e[i] = tab.fwhm_err_hz ? tab.fwhm_err_hz[i] : NAN;
+    }
+    for (i = 0; i < n && !use_table; i++) {
         const srx_h5_spectrum *s = &c->spectra[i];
         if (c->spectra_status[i] != SRX_OK) {
             fprintf(stderr, "spinrelax fit-narrowing: %s\n", c->spectra_diag[i].message);
@@ -154,7 +189,7 @@ int cli_fit_narrowing(int argc, char **argv)
         exit_status = CLI_EXIT_USAGE;
         goto done;
     }
-    fst = srx_narrowing_fit(nw, n, t, w, e, &fo, &r, &diag);
+    fst = srx_narrowing_fit(nw, n, t, w, use_table && !tab.fwhm_err_hz ? NULL : e, &fo, &r, &diag);
     if (fst != SRX_OK && fst != SRX_ENOCONV && fst != SRX_ESINGULAR) {
         fprintf(stderr, "spinrelax fit-narrowing: %s: %s\n", pos[0], diag.message);
         exit_status = CLI_EXIT_USAGE;
@@ -192,7 +227,7 @@ int cli_fit_narrowing(int argc, char **argv)
             {"reduced_chi2", r.reduced_chi2},
             {"n_points", (double)r.n_points},
             {"converged", (double)r.converged}};
-        const srx_h5_text txt[] = {{"source", "spectra"}};
+        const srx_h5_text txt[] = {{"source", use_table ? "linewidth" : "spectra"}};
         status = srx_h5_open(pos[0], SRX_H5_UPDATE, &f, &diag);
         if (status == SRX_OK)
             status = srx_h5_write_result(f, "narrowing", model_label(fo.model),
@@ -247,7 +282,10 @@ int cli_fit_narrowing(int argc, char **argv)
                r.converged ? "true" : "false");
         for (i = 0; i < n; i++) {
             printf("%s{\"spectrum\": ", i ? ", " : "");
-            cli_json_string(stdout, c->spectra[i].name);
+            if (use_table)
+                printf("null");
+            else
+                cli_json_string(stdout, c->spectra[i].name);
             printf(", \"temperature_k\": ");
             cli_json_double(stdout, t[i]);
             printf(", \"fwhm_hz\": ");
@@ -276,6 +314,7 @@ int cli_fit_narrowing(int argc, char **argv)
     }
 
 done:
+    srx_narrowing_table_clear(&tab);
     srx_narrowing_free(nw);
     free(t);
     free(w);

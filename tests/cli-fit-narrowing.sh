@@ -97,4 +97,44 @@ m = g.attrs["model"]
 assert (m.decode() if isinstance(m, bytes) else m) == "kubo"
 assert "results/narrowing/hendrickson-bray" in b
 PY
+# the /linewidth table (an optional group: temperature_k, fwhm_hz,
+# fwhm_err_hz): Hendrickson-Bray widths (Ea 0.08 eV, 5000 -> 300 Hz) with 1%
+# noise of known seed; auto-selected when the file has no spectra
+"$H5PY_PYTHON" - "$tmp/lw.h5" "$tmp/bad.lw.h5" <<'PY' || exit 1
+import sys, math, random, h5py
+random.seed(3)
+t = [150.0 + 15.0 * i for i in range(25)]
+w = [5000.0 / (1.0 + (5000.0 / 300.0 - 1.0) * math.exp(-0.08 / (8.617333262e-5 * x))) for x in t]
+e = [0.01 * v for v in w]
+w = [v + s * random.gauss(0.0, 1.0) for v, s in zip(w, e)]
+with h5py.File(sys.argv[1], "w") as f:
+    f.attrs["spinrelax_format"] = "1"
+    g = f.create_group("linewidth")
+    g["temperature_k"] = t
+    g["fwhm_hz"] = w
+    g["fwhm_err_hz"] = e
+with h5py.File(sys.argv[2], "w") as f:
+    f.attrs["spinrelax_format"] = "1"
+    g = f.create_group("linewidth")
+    g["temperature_k"] = t
+    g["fwhm_hz"] = [-1.0] + w[1:]
+PY
+"$bin" fit-narrowing "$tmp/lw.h5" --model hendrickson-bray --json > "$tmp/lw.json"
+ea=$(num ea_ev "$tmp/lw.json"); err=$(num ea_err_ev "$tmp/lw.json")
+awk -v ea="$ea" -v e="$err" 'BEGIN { d = ea - 0.08; if (d < 0) d = -d;
+    if (!(d < 3 * e) || !(e > 0)) { print "linewidth: Ea " ea " +- " e " (truth 0.08)"; exit 1 } }'
+"$H5PY_PYTHON" - "$tmp/lw.h5" <<'PY' || exit 1
+import sys, h5py
+g = h5py.File(sys.argv[1], "r")["results/narrowing/hendrickson-bray"]
+s = g.attrs["source"]
+assert (s.decode() if isinstance(s, bytes) else s) == "linewidth"
+PY
+set +e
+"$bin" fit-narrowing "$tmp/bad.lw.h5" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+"$bin" fit-narrowing "$tmp/d.h5" --source linewidth >"$tmp/out2" 2>"$tmp/err2"
+rc2=$?
+set -e
+[ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "fwhm_hz\[0\]" "$tmp/err" || { echo "bad /linewidth: exit $rc"; cat "$tmp/err"; exit 1; }
+[ $rc2 -eq 1 ] && grep -q "linewidth" "$tmp/err2" || { echo "missing /linewidth: exit $rc2"; cat "$tmp/err2"; exit 1; }
 exit 0

@@ -20,7 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <gsl/gsl_integration.h>
+#include <hdf5.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
@@ -1282,6 +1285,77 @@ START_TEST(test_fit_bad_input)
 }
 END_TEST
 
+
+/* write /linewidth with the HDF5 API (err: with fwhm_err_hz; bad: a
+ * negative width) */
+static void write_linewidth_file(const char *path, int with_group, int err, int bad)
+{
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), g;
+    hsize_t n = 3;
+    double t[3] = {200, 300, 400}, w[3] = {5000, 3000, 400}, e[3] = {10, 20, 5};
+    ck_assert(f >= 0);
+    if (bad)
+        w[1] = -1.0;
+    if (with_group) {
+        hid_t sp = H5Screate_simple(1, &n, NULL), d;
+        g = H5Gcreate2(f, "linewidth", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        d = H5Dcreate2(g, "temperature_k", H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t);
+        H5Dclose(d);
+        d = H5Dcreate2(g, "fwhm_hz", H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, w);
+        H5Dclose(d);
+        if (err) {
+            d = H5Dcreate2(g, "fwhm_err_hz", H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT,
+                           H5P_DEFAULT);
+            H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, e);
+            H5Dclose(d);
+        }
+        H5Sclose(sp);
+        H5Gclose(g);
+    }
+    H5Fclose(f);
+}
+
+START_TEST(test_read_linewidth)
+{
+    /* the /linewidth table: values back exactly, optional errors, missing
+     * group, bad values, not an HDF5 file, missing file */
+    char dir[] = "/tmp/srxlwXXXXXX", path[256];
+    srx_narrowing_table tab;
+    srx_diag d;
+    FILE *fp;
+    ck_assert(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/a.h5", dir);
+    write_linewidth_file(path, 1, 1, 0);
+    ck_assert_int_eq(srx_narrowing_read_linewidth(path, 30.0, &tab, NULL), SRX_OK);
+    ck_assert_uint_eq(tab.n, 3);
+    ck_assert(tab.temperature_k[2] == 400.0 && tab.fwhm_hz[1] == 3000.0 && tab.fwhm_err_hz[2] == 5.0);
+    srx_narrowing_table_clear(&tab);
+    write_linewidth_file(path, 1, 0, 0);
+    ck_assert_int_eq(srx_narrowing_read_linewidth(path, 30.0, &tab, NULL), SRX_OK);
+    ck_assert(tab.fwhm_err_hz == NULL && tab.n == 3);
+    srx_narrowing_table_clear(&tab);
+    write_linewidth_file(path, 0, 0, 0);
+    ck_assert_int_eq(srx_narrowing_read_linewidth(path, 30.0, &tab, NULL), SRX_ENOTFOUND);
+    write_linewidth_file(path, 1, 1, 1);
+    ck_assert_int_eq(srx_narrowing_read_linewidth(path, 30.0, &tab, &d), SRX_EFORMAT);
+    ck_assert(strstr(d.message, "fwhm_hz[1]") != NULL);
+    ck_assert(tab.n == 0 && tab.fwhm_hz == NULL);
+    fp = fopen(path, "w");
+    fputs("not hdf5\n", fp);
+    fclose(fp);
+    ck_assert_int_eq(srx_narrowing_read_linewidth(path, 30.0, &tab, NULL), SRX_EFORMAT);
+    remove(path);
+    ck_assert_int_eq(srx_narrowing_read_linewidth(path, 30.0, &tab, NULL), SRX_EIO);
+    ck_assert_int_eq(srx_narrowing_read_linewidth(NULL, 30.0, &tab, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_narrowing_read_linewidth(path, 0.0, &tab, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_narrowing_read_linewidth(path, 30.0, NULL, NULL), SRX_EINVAL);
+    srx_narrowing_table_clear(NULL);
+    rmdir(dir);
+}
+END_TEST
+
 static Suite *narrowing_suite(void)
 {
     Suite *s = suite_create("narrowing");
@@ -1340,6 +1414,7 @@ static Suite *narrowing_suite(void)
     tcase_add_test(tc, test_fit_figure5);
     tcase_add_test(tc, test_fit_hb);
     tcase_add_test(tc, test_fit_bad_input);
+    tcase_add_test(tc, test_read_linewidth);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("bad_input");

@@ -454,6 +454,38 @@ SRX_API int srx_narrowing_fit(srx_narrowing *nw, size_t n, const double *tempera
 SRX_API int srx_narrowing_fit_eval(srx_narrowing *nw, const srx_narrowing_fit_result *result,
                                    double temperature_k, double *fwhm_hz, srx_diag *diag);
 
+/* ------------------------------------------------------------ the /linewidth table */
+
+/**
+ * @brief A width-versus-temperature table, the optional `/linewidth` group
+ *        of a spinrelax HDF5 file (an extension of data-format.md: 1-D
+ *        float64 datasets `temperature_k` (K, > 0), `fwhm_hz` (Hz, > 0) and
+ *        optional `fwhm_err_hz` (Hz, > 0), all of the same length n >= 1).
+ */
+typedef struct srx_narrowing_table {
+    size_t n;              /**< number of rows */
+    double *temperature_k; /**< [n] K (owned) */
+    double *fwhm_hz;       /**< [n] Hz (owned) */
+    double *fwhm_err_hz;   /**< [n] Hz, or NULL when the file has none (owned) */
+} srx_narrowing_table;
+
+/** @brief Free the arrays of a table and zero it (NULL is a no-op). */
+SRX_API void srx_narrowing_table_clear(srx_narrowing_table *table);
+
+/**
+ * @brief Read `/linewidth` of a file in a forked child process with a time
+ *        limit (as srx_h5_load() does: a damaged file cannot crash or hang
+ *        the caller).  Do not call while another thread of the process uses
+ *        HDF5.
+ * @param timeout_s time limit in s (> 0, finite)
+ * @param table     receives the table (free with srx_narrowing_table_clear())
+ * @return #SRX_OK; #SRX_ENOTFOUND (no `/linewidth`); #SRX_EFORMAT (not
+ *         HDF5, wrong layout or values, or the reader crashed or hung);
+ *         #SRX_EIO (cannot be opened, no process); #SRX_EINVAL; #SRX_ENOMEM.
+ */
+SRX_API int srx_narrowing_read_linewidth(const char *path, double timeout_s,
+                                         srx_narrowing_table *table, srx_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif
