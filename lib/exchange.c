@@ -415,6 +415,79 @@ static double window_halfwidth(size_t n, const double *f, const double *g, const
     }
 }
 
+/* binning state shared by the line and tent routines */
+typedef struct bin_ctx {
+    double e0, spacing; /* first edge, bin width */
+    size_t i_lo, i_hi;  /* bins [i_lo, i_hi) of the current window */
+    int multilevel;
+    double *coarse;
+    size_t n_coarse;
+    double *out; /* bin integrals (divided by the spacing at the end) */
+} bin_ctx;
+
+/* One complex Lorentzian (centre fk, HWHM gk, amplitude crk + i cik) of
+ * weight w: bins [near_lo, near_hi) (bin indices, clipped to the window) by
+ * the exact antiderivative when `exact` (else the caller fills them), 2-point
+ * Gauss-Legendre out to FAR_R2 bins beyond them (all the way without the
+ * multilevel far field; error (spacing/x)^4/36 of the local value, < 3e-8
+ * at 32 bins), and the coarse nodes beyond (times the C2 cutoff). */
+static void bin_line(bin_ctx *b, double fk, double gk, double crk, double cik, double w,
+                     double near_lo, double near_hi, int exact)
+{
+    const double e0 = b->e0, sp = b->spacing, g2 = gk * gk, h = GL2 * sp;
+    const size_t i_lo = b->i_lo, i_hi = b->i_hi;
+    double c = (fk - e0) / sp, l_d, r_d, prev;
+    size_t a, bb, l, r, i;
+    if (crk == 0.0 && cik == 0.0)
+        return;
+    a = near_lo <= (double)i_lo ? i_lo : near_lo >= (double)i_hi ? i_hi : (size_t)near_lo;
+    bb = near_hi <= (double)i_lo ? i_lo : near_hi >= (double)i_hi ? i_hi : (size_t)near_hi;
+    if (bb < a)
+        bb = a;
+    l_d = b->multilevel ? near_lo - (FAR_R2 - NEAR_BINS) : -1.0;
+    r_d = b->multilevel ? near_hi + (FAR_R2 - NEAR_BINS) : 1e300;
+    l = l_d <= (double)i_lo ? i_lo : l_d >= (double)a ? a : (size_t)l_d;
+    r = r_d >= (double)i_hi ? i_hi : r_d <= (double)bb ? bb : (size_t)r_d;
+    for (i = l; i < i_hi && i < r; i++) {
+        double xm, x1, x2, keep;
+        if (i == a) {
+            i = bb - 1; /* skip the near zone */
+            continue;
+        }
+        xm = e0 + ((double)i + 0.5) * sp - fk;
+        x1 = xm - h;
+        x2 = xm + h;
+        keep = b->multilevel ? 1.0 - cutoff(fabs((double)i + 0.5 - c)) : 1.0;
+        b->out[i] += keep * w * 0.5 * sp *
+                     ((crk * gk + cik * x1) / (g2 + x1 * x1) + (crk * gk + cik * x2) / (g2 + x2 * x2)) /
+                     SRXI_PI;
+    }
+    if (exact && a < bb) {
+        prev = antiderivative(e0 + (double)a * sp - fk, gk, crk, cik);
+        for (i = a; i < bb; i++) {
+            double cur = antiderivative(e0 + (double)(i + 1) * sp - fk, gk, crk, cik);
+            b->out[i] += w * (cur - prev);
+            prev = cur;
+        }
+    }
+    if (b->multilevel) {
+        /* coarse node j sits at bin j M (index j + 1 in the array) */
+        long j0 = (long)floor(((double)i_lo - 2.0 * COARSE_M) / COARSE_M);
+        long j1 = (long)ceil(((double)i_hi + 2.0 * COARSE_M) / COARSE_M), j;
+        if (j0 < -1)
+            j0 = -1;
+        if (j1 > (long)b->n_coarse - 2)
+            j1 = (long)b->n_coarse - 2;
+        for (j = j0; j <= j1; j++) {
+            double u = (double)(j * COARSE_M) + 0.5 - c, wc = cutoff(fabs(u)), x;
+            if (wc == 0.0)
+                continue;
+            x = u * sp;
+            b->coarse[j + 1] += wc * w * sp * (crk * gk + cik * x) / (g2 + x * x) / SRXI_PI;
+        }
+    }
+}
+
 int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rate_per_s,
                           size_t n_orient, const double *site_freq_hz, const double *weight,
                           double lb_hz, double tail_tol, double first_hz, double spacing_hz,
@@ -424,6 +497,7 @@ int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rat
     size_t o, i, k, n, i_lo, i_hi, n_coarse = 0;
     int multilevel;
     int st;
+    bin_ctx bc;
     if ((st = check_common(ex, rate_per_s, diag)))
         return st;
     n = ex->n;
@@ -467,8 +541,14 @@ int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rat
     memset(intensity, 0, n_points * sizeof *intensity);
     e0 = first_hz - 0.5 * spacing_hz;
     span = spacing_hz * (double)n_points;
+    bc.e0 = e0;
+    bc.spacing = spacing_hz;
+    bc.multilevel = multilevel;
+    bc.coarse = ex->coarse;
+    bc.n_coarse = n_coarse;
+    bc.out = intensity;
     for (o = 0; o < n_orient; o++) {
-        double w = (weight ? weight[o] : 1.0) / wsum, prev;
+        double w = (weight ? weight[o] : 1.0) / wsum;
         if (w == 0.0)
             continue;
         if (lines(ex, pn, rate_per_s, &site_freq_hz[o * n], f, g, cr, ci))
@@ -494,66 +574,12 @@ int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rat
             if (b < (double)n_points)
                 i_hi = (size_t)b;
         }
-        /* each line: exact antiderivative differences over the bins within
-         * NEAR_BINS of it, 2-point Gauss-Legendre on the bins beyond (its
-         * error there is (spacing / x)^4 / 36 of the local value, < 3e-8
-         * at 32 bins; the exact form would cost an atan and a log per edge);
-         * with the multilevel far field, (1 - w) of the density out to FAR_R2
-         * bins and w on the coarse nodes */
+        bc.i_lo = i_lo;
+        bc.i_hi = i_hi;
         for (k = 0; k < n; k++) {
-            double fk = f[k], gk = g[k], crk = cr[k], cik = ci[k], g2 = gk * gk;
-            double c = (fk - e0) / spacing_hz, a_d = floor(c) - NEAR_BINS, b_d = floor(c) + NEAR_BINS;
-            double l_d = multilevel ? floor(c) - FAR_R2 : -1.0, r_d = multilevel ? floor(c) + FAR_R2 : 1e300;
-            size_t a, b, l, r;
-            if (crk == 0.0 && cik == 0.0)
-                continue;
-            a = a_d <= (double)i_lo ? i_lo : a_d >= (double)i_hi ? i_hi : (size_t)a_d;
-            b = b_d <= (double)i_lo ? i_lo : b_d >= (double)i_hi ? i_hi : (size_t)b_d;
-            l = l_d <= (double)i_lo ? i_lo : l_d >= (double)a ? a : (size_t)l_d;
-            r = r_d >= (double)i_hi ? i_hi : r_d <= (double)b ? b : (size_t)r_d;
-            /* bins l .. a-1 and b .. r-1: Gauss-Legendre */
-            for (i = l; i < a; i++) {
-                double xm = e0 + ((double)i + 0.5) * spacing_hz - fk, h = GL2 * spacing_hz;
-                double x1 = xm - h, x2 = xm + h;
-                double keep = multilevel ? 1.0 - cutoff(fabs((double)i + 0.5 - c)) : 1.0;
-                intensity[i] += keep * w * 0.5 * spacing_hz *
-                                ((crk * gk + cik * x1) / (g2 + x1 * x1) +
-                                 (crk * gk + cik * x2) / (g2 + x2 * x2)) / SRXI_PI;
-            }
-            for (i = b; i < r; i++) {
-                double xm = e0 + ((double)i + 0.5) * spacing_hz - fk, h = GL2 * spacing_hz;
-                double x1 = xm - h, x2 = xm + h;
-                double keep = multilevel ? 1.0 - cutoff(fabs((double)i + 0.5 - c)) : 1.0;
-                intensity[i] += keep * w * 0.5 * spacing_hz *
-                                ((crk * gk + cik * x1) / (g2 + x1 * x1) +
-                                 (crk * gk + cik * x2) / (g2 + x2 * x2)) / SRXI_PI;
-            }
-            /* bins a .. b-1: exact */
-            if (a < b) {
-                prev = antiderivative(e0 + (double)a * spacing_hz - fk, gk, crk, cik);
-                for (i = a; i < b; i++) {
-                    double cur = antiderivative(e0 + (double)(i + 1) * spacing_hz - fk, gk, crk, cik);
-                    intensity[i] += w * (cur - prev);
-                    prev = cur;
-                }
-            }
-            if (multilevel) {
-                /* coarse node j sits at bin j M (index j + 1 in the array) */
-                long j0 = (long)floor(((double)i_lo - 2.0 * COARSE_M) / COARSE_M);
-                long j1 = (long)ceil(((double)i_hi + 2.0 * COARSE_M) / COARSE_M), j;
-                if (j0 < -1)
-                    j0 = -1;
-                if (j1 > (long)n_coarse - 2)
-                    j1 = (long)n_coarse - 2;
-                for (j = j0; j <= j1; j++) {
-                    double u = (double)(j * COARSE_M) + 0.5 - c, wc = cutoff(fabs(u)), x;
-                    if (wc == 0.0)
-                        continue;
-                    x = u * spacing_hz;
-                    ex->coarse[j + 1] += wc * w * spacing_hz * (crk * gk + cik * x) /
-                                         (g2 + x * x) / SRXI_PI;
-                }
-            }
+            double c = (f[k] - e0) / spacing_hz;
+            bin_line(&bc, f[k], g[k], cr[k], ci[k], w, floor(c) - NEAR_BINS,
+                     floor(c) + NEAR_BINS, 1);
         }
     }
     if (multilevel) {
