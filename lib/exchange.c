@@ -354,6 +354,12 @@ int srx_exchange_lines(srx_exchange *ex, const double *population, double rate_p
 /* ------------------------------------------------------------ binning */
 
 /* (1/pi) [Re c atan2(x, g) + Im c ln|g + i x|] */
+/* C2 smoothstep on [0, 1] */
+static double smooth01(double t)
+{
+    return t <= 0.0 ? 0.0 : t >= 1.0 ? 1.0 : t * t * t * (10.0 - 15.0 * t + 6.0 * t * t);
+}
+
 /* C2 cutoff: 0 for u <= FAR_R1, 1 for u >= FAR_R2 */
 static double cutoff(double u)
 {
@@ -363,6 +369,14 @@ static double cutoff(double u)
     if (t >= 1.0)
         return 1.0;
     return t * t * t * (10.0 - 15.0 * t + 6.0 * t * t);
+}
+
+/* distance in bins of bin coordinate x from the near zone [lo, hi), plus
+ * NEAR_BINS (for a single line: about the distance from the line) */
+static double zone_dist(double x, double lo, double hi)
+{
+    double d = x < lo ? lo - x : x > hi ? x - hi : 0.0;
+    return d + NEAR_BINS;
 }
 
 static double antiderivative(double x, double g, double cr, double ci)
@@ -457,7 +471,7 @@ static void bin_line(bin_ctx *b, double fk, double gk, double crk, double cik, d
         xm = e0 + ((double)i + 0.5) * sp - fk;
         x1 = xm - h;
         x2 = xm + h;
-        keep = b->multilevel ? 1.0 - cutoff(fabs((double)i + 0.5 - c)) : 1.0;
+        keep = b->multilevel ? 1.0 - cutoff(zone_dist((double)i + 0.5, near_lo, near_hi)) : 1.0;
         b->out[i] += keep * w * 0.5 * sp *
                      ((crk * gk + cik * x1) / (g2 + x1 * x1) + (crk * gk + cik * x2) / (g2 + x2 * x2)) /
                      SRXI_PI;
@@ -479,11 +493,129 @@ static void bin_line(bin_ctx *b, double fk, double gk, double crk, double cik, d
         if (j1 > (long)b->n_coarse - 2)
             j1 = (long)b->n_coarse - 2;
         for (j = j0; j <= j1; j++) {
-            double u = (double)(j * COARSE_M) + 0.5 - c, wc = cutoff(fabs(u)), x;
+            double u = (double)(j * COARSE_M) + 0.5 - c;
+            double wc = cutoff(zone_dist((double)(j * COARSE_M) + 0.5, near_lo, near_hi)), x;
             if (wc == 0.0)
                 continue;
             x = u * sp;
             b->coarse[j + 1] += wc * w * sp * (crk * gk + cik * x) / (g2 + x * x) / SRXI_PI;
+        }
+    }
+}
+
+
+/* third antiderivative of (1/pi) Re[c / (g + i y)]:
+ * (1/pi) Re[i c (u^2/2 ln u - 3 u^2 / 4)], u = g + i y */
+static double phi3(double y, double g, double complex c)
+{
+    double complex u = g + I * y;
+    if (u == 0.0)
+        return 0.0;
+    return creal(I * c * (u * u * (0.5 * clog(u) - 0.75))) / SRXI_PI;
+}
+
+/* The tent density of a triangle whose line moves linearly from pa, pb, pc
+ * (any order) with HWHM g and amplitude c, weight w, convolved with the
+ * line: within NEAR_BINS of the tent exactly, as the second divided
+ * difference of phi3 (the tent is sum_j alpha_j (mu - p_j)_+ times
+ * 2 / (p_c - p_a)), beyond as a line at the tent's centroid. */
+static void bin_tent(bin_ctx *b, double pa, double pb, double pc, double g, double complex c,
+                     double w)
+{
+    const double sp = b->spacing, e0 = b->e0, eps = 1e-3 * sp;
+    double t, aa, ab, ac, norm, lo_d, hi_d, prev = 0.0;
+    size_t a, bb, i;
+    if (pa > pb)
+        t = pa, pa = pb, pb = t;
+    if (pb > pc)
+        t = pb, pb = pc, pc = t;
+    if (pa > pb)
+        t = pa, pa = pb, pb = t;
+    if (pb - pa < eps)
+        pa = pb - eps;
+    if (pc - pb < eps)
+        pc = pb + eps;
+    aa = 1.0 / (pb - pa);
+    ac = 1.0 / (pc - pb);
+    ab = -(aa + ac);
+    norm = 2.0 / (pc - pa);
+    lo_d = floor((pa - e0) / sp) - NEAR_BINS;
+    hi_d = floor((pc - e0) / sp) + NEAR_BINS + 1.0;
+    a = lo_d <= (double)b->i_lo ? b->i_lo : lo_d >= (double)b->i_hi ? b->i_hi : (size_t)lo_d;
+    bb = hi_d <= (double)b->i_lo ? b->i_lo : hi_d >= (double)b->i_hi ? b->i_hi : (size_t)hi_d;
+    for (i = a; i <= bb && a < bb; i++) {
+        double e = e0 + (double)i * sp;
+        double gv = aa * phi3(e - pa, g, c) + ab * phi3(e - pb, g, c) + ac * phi3(e - pc, g, c);
+        if (i > a)
+            b->out[i - 1] += w * norm * (gv - prev);
+        prev = gv;
+    }
+    bin_line(b, (pa + pb + pc) / 3.0, g, creal(c), cimag(c), w, lo_d, hi_d, 0);
+}
+
+/* cost of pairing the lines of two orientations */
+static double pair_cost(const double *la, const double *lb, size_t n, const size_t *perm,
+                        double scale)
+{
+    double s = 0.0;
+    size_t k;
+    for (k = 0; k < n; k++) {
+        const double *x = &la[4 * k], *y = &lb[4 * perm[k]];
+        s += fabs(x[0] - y[0]) + fabs(x[1] - y[1]) + scale * (fabs(x[2] - y[2]) + fabs(x[3] - y[3]));
+    }
+    return s;
+}
+
+/* the permutation of lb's lines closest to la's: all permutations for
+ * n <= 4, greedy beyond */
+static void match_lines(const double *la, const double *lb, size_t n, double scale, size_t *best)
+{
+    size_t perm[MAXN], k, j;
+    if (n <= 4) {
+        /* Heap's algorithm over all n! permutations */
+        size_t cnt[MAXN] = {0};
+        double bc;
+        for (k = 0; k < n; k++)
+            perm[k] = best[k] = k;
+        bc = pair_cost(la, lb, n, perm, scale);
+        k = 1;
+        while (k < n) {
+            if (cnt[k] < k) {
+                size_t sw = k % 2 ? cnt[k] : 0, tmp = perm[sw];
+                double cst;
+                perm[sw] = perm[k];
+                perm[k] = tmp;
+                cst = pair_cost(la, lb, n, perm, scale);
+                if (cst < bc) {
+                    bc = cst;
+                    memcpy(best, perm, n * sizeof *perm);
+                }
+                cnt[k]++;
+                k = 1;
+            } else {
+                cnt[k] = 0;
+                k++;
+            }
+        }
+        return;
+    }
+    {
+        int used[MAXN] = {0};
+        for (k = 0; k < n; k++) {
+            double bcst = INFINITY;
+            size_t bj = 0;
+            for (j = 0; j < n; j++) {
+                double cst;
+                if (used[j])
+                    continue;
+                perm[0] = j;
+                cst = fabs(la[4 * k] - lb[4 * j]) + fabs(la[4 * k + 1] - lb[4 * j + 1]) +
+                      scale * (fabs(la[4 * k + 2] - lb[4 * j + 2]) + fabs(la[4 * k + 3] - lb[4 * j + 3]));
+                if (cst < bcst)
+                    bcst = cst, bj = j;
+            }
+            used[bj] = 1;
+            best[k] = bj;
         }
     }
 }
@@ -609,6 +741,11 @@ struct srx_exchange_sim {
     double *kernel; /* Gaussian, 2 kw + 1 taps, or NULL */
     size_t kw;
     double *work; /* n_points */
+    size_t n_tri;
+    size_t *tri;      /* 3 n_tri corner indices */
+    double *tri_w;    /* n_tri */
+    double *lines;    /* n_orient x n_sites x (f, g, Re c, Im c) */
+    long *win;        /* n_orient x (first bin, end bin) */
     srx_exchange *ex;
 };
 
@@ -620,6 +757,7 @@ void srx_exchange_conditions_init(srx_exchange_conditions *c)
     c->n_points = 4096;
     c->n_divisions = 64;
     c->tail_tol = 1e-6;
+    c->tents = 1;
 }
 
 void srx_exchange_sim_free(srx_exchange_sim *sim)
@@ -630,6 +768,10 @@ void srx_exchange_sim_free(srx_exchange_sim *sim)
     free(sim->weight);
     free(sim->kernel);
     free(sim->work);
+    free(sim->tri);
+    free(sim->tri_w);
+    free(sim->lines);
+    free(sim->win);
     srx_exchange_free(sim->ex);
     free(sim);
 }
@@ -677,6 +819,8 @@ int srx_exchange_sim_alloc(const srx_exchange_conditions *c, const srx_exchange_
         return srxi_fail(diag, SRX_EINVAL, "exchange: Larmor frequency %g Hz", c->larmor_hz);
     if (c->mas != 0 && c->mas != 1)
         return srxi_fail(diag, SRX_EINVAL, "exchange: mas must be 0 or 1");
+    if (c->tents != 0 && c->tents != 1)
+        return srxi_fail(diag, SRX_EINVAL, "exchange: tents must be 0 or 1");
     if (c->n_points < 2 || c->n_points > ((size_t)1 << 26))
         return srxi_fail(diag, SRX_EINVAL, "exchange: %zu points", c->n_points);
     if (!srxi_isfinite(c->span_hz) || !(c->span_hz > 0.0) || !srxi_isfinite(c->center_hz))
@@ -729,6 +873,17 @@ int srx_exchange_sim_alloc(const srx_exchange_conditions *c, const srx_exchange_
         goto fail;
     }
     memcpy(sim->weight, wt, sim->n_orient * sizeof(double));
+    sim->n_tri = srx_powder_n_triangles(pw);
+    sim->tri = malloc(3 * sim->n_tri * sizeof(size_t));
+    sim->tri_w = malloc(sim->n_tri * sizeof(double));
+    sim->lines = malloc(sim->n_orient * n_sites * 4 * sizeof(double));
+    sim->win = malloc(2 * sim->n_orient * sizeof(long));
+    if (!sim->tri || !sim->tri_w || !sim->lines || !sim->win) {
+        st = srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
+        goto fail;
+    }
+    memcpy(sim->tri, srx_powder_triangles(pw), 3 * sim->n_tri * sizeof(size_t));
+    memcpy(sim->tri_w, srx_powder_triangle_weights(pw), sim->n_tri * sizeof(double));
     for (s = 0; s < n_sites; s++) {
         const srx_exchange_site *x = &sites[s];
         srx_quad_site q;
@@ -813,6 +968,157 @@ int srx_exchange_sim_frequencies(const srx_exchange_sim *sim, double *frequency_
     return SRX_OK;
 }
 
+/* the simulator's spectrum with tent interpolation over the triangles of
+ * the orientation set (unnormalised bin integrals / spacing) */
+static int sim_tri_spectrum(srx_exchange_sim *sim, double rate, double *out, srx_diag *diag)
+{
+    const srx_exchange_conditions *cd = &sim->c;
+    srx_exchange *ex = sim->ex;
+    size_t n = sim->n_sites, np = cd->n_points, o, t, k, i, n_coarse = 0;
+    double sp = cd->span_hz / (double)np, e0 = cd->center_hz - 0.5 * cd->span_hz - 0.5 * sp;
+    double span = cd->span_hz, hb = 0.5 * cd->lb_hz;
+    bin_ctx bc;
+    int multilevel = cd->tail_tol > 0.0 && (double)np >= 4.0 * FAR_R2;
+    if (multilevel) {
+        n_coarse = np / COARSE_M + 5;
+        if (ex->coarse_cap < n_coarse) {
+            double *p = realloc(ex->coarse, n_coarse * sizeof *p);
+            if (!p)
+                return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
+            ex->coarse = p;
+            ex->coarse_cap = n_coarse;
+        }
+        memset(ex->coarse, 0, n_coarse * sizeof *ex->coarse);
+    }
+    memset(out, 0, np * sizeof *out);
+    bc.e0 = e0;
+    bc.spacing = sp;
+    bc.multilevel = multilevel;
+    bc.coarse = ex->coarse;
+    bc.n_coarse = n_coarse;
+    bc.out = out;
+    for (o = 0; o < sim->n_orient; o++) {
+        double f[MAXN], g[MAXN], cr[MAXN], ci[MAXN], *l = &sim->lines[o * n * 4];
+        if (lines(ex, sim->pop, rate, &sim->freq[o * n], f, g, cr, ci))
+            return srxi_fail(diag, SRX_ENOCONV, "exchange: orientation %zu: the eigenvalue "
+                             "iteration did not converge", o);
+        for (k = 0; k < n; k++) {
+            l[4 * k] = f[k];
+            l[4 * k + 1] = g[k];
+            l[4 * k + 2] = cr[k];
+            l[4 * k + 3] = ci[k];
+            g[k] += hb;
+        }
+        sim->win[2 * o] = 0;
+        sim->win[2 * o + 1] = (long)np;
+        if (cd->tail_tol > 0.0) {
+            double lo = f[0], hi = f[0], d;
+            for (k = 1; k < n; k++) {
+                lo = fmin(lo, f[k]);
+                hi = fmax(hi, f[k]);
+            }
+            d = window_halfwidth(n, f, g, cr, ci, lo, hi, sp, span, cd->tail_tol);
+            sim->win[2 * o] = (long)fmax(-1.0, fmin((double)np + 1.0, floor((lo - d - e0) / sp)));
+            sim->win[2 * o + 1] = (long)fmax(-1.0, fmin((double)np + 1.0, ceil((hi + d - e0) / sp)));
+        }
+    }
+    for (t = 0; t < sim->n_tri; t++) {
+        const size_t *cn = &sim->tri[3 * t];
+        const double *la = &sim->lines[cn[0] * n * 4], *lb = &sim->lines[cn[1] * n * 4];
+        const double *lc = &sim->lines[cn[2] * n * 4];
+        long lo = sim->win[2 * cn[0]], hi = sim->win[2 * cn[0] + 1];
+        double w = sim->tri_w[t];
+        for (k = 1; k < 3; k++) {
+            lo = lo < sim->win[2 * cn[k]] ? lo : sim->win[2 * cn[k]];
+            hi = hi > sim->win[2 * cn[k] + 1] ? hi : sim->win[2 * cn[k] + 1];
+        }
+        if (lo < 0)
+            lo = 0;
+        if (hi > (long)np)
+            hi = (long)np;
+        if (lo >= hi || w == 0.0)
+            continue;
+        bc.i_lo = (size_t)lo;
+        bc.i_hi = (size_t)hi;
+        /* pairings of the corners' lines: the closest permutation; for two
+         * sites both permutations, blended smoothly when their costs are
+         * within 20% of each other (no jump when lines cross) */
+        {
+            size_t perm_b[2][MAXN], perm_c[2][MAXN];
+            double wb[2] = {1.0, 0.0}, wcc[2] = {1.0, 0.0};
+            int nb = 1, ncc = 1, ib, ic;
+            match_lines(la, lb, n, span, perm_b[0]);
+            match_lines(la, lc, n, span, perm_c[0]);
+            if (n == 2) {
+                size_t sw[2] = {1, 0};
+                double c0, c1, tt;
+                memcpy(perm_b[1], sw, sizeof sw);
+                if (perm_b[0][0] == 1)
+                    perm_b[1][0] = 0, perm_b[1][1] = 1;
+                c0 = pair_cost(la, lb, 2, perm_b[0], span);
+                c1 = pair_cost(la, lb, 2, perm_b[1], span);
+                tt = c0 + c1 > 0.0 ? (fabs(c1 - c0)) / (c0 + c1) : 1.0;
+                wb[0] = 0.5 + 0.5 * smooth01(tt / 0.2);
+                wb[1] = 1.0 - wb[0];
+                nb = wb[1] > 0.0 ? 2 : 1;
+                memcpy(perm_c[1], sw, sizeof sw);
+                if (perm_c[0][0] == 1)
+                    perm_c[1][0] = 0, perm_c[1][1] = 1;
+                c0 = pair_cost(la, lc, 2, perm_c[0], span);
+                c1 = pair_cost(la, lc, 2, perm_c[1], span);
+                tt = c0 + c1 > 0.0 ? (fabs(c1 - c0)) / (c0 + c1) : 1.0;
+                wcc[0] = 0.5 + 0.5 * smooth01(tt / 0.2);
+                wcc[1] = 1.0 - wcc[0];
+                ncc = wcc[1] > 0.0 ? 2 : 1;
+            }
+            for (ib = 0; ib < nb; ib++) {
+                for (ic = 0; ic < ncc; ic++) {
+                    double wt = w * wb[ib] * wcc[ic];
+                    for (k = 0; k < n; k++) {
+                        const double *x = &la[4 * k], *y = &lb[4 * perm_b[ib][k]];
+                        const double *z = &lc[4 * perm_c[ic][k]];
+                        double fmn = fmin(x[0], fmin(y[0], z[0])), fmx = fmax(x[0], fmax(y[0], z[0]));
+                        double gm = (x[1] + y[1] + z[1]) / 3.0 + hb;
+                        /* share of the tent: 1 for lines narrower than half
+                         * their spread over the triangle, 0 for lines wider
+                         * than twice it, a smooth blend between */
+                        double r = (fmx - fmn) / fmax(gm, 0.01 * sp);
+                        double st = r <= 0.5 ? 0.0 : r >= 2.0 ? 1.0 : smooth01((log(r) - log(0.5)) / log(4.0));
+                        if (st > 0.0) {
+                            double complex cm = (x[2] + y[2] + z[2]) / 3.0 + I * (x[3] + y[3] + z[3]) / 3.0;
+                            bin_tent(&bc, x[0], y[0], z[0], gm, cm, st * wt);
+                        }
+                        if (st < 1.0) {
+                            const double *q[3] = {x, y, z};
+                            int j;
+                            for (j = 0; j < 3; j++) {
+                                double c = (q[j][0] - e0) / sp;
+                                bin_line(&bc, q[j][0], q[j][1] + hb, q[j][2], q[j][3],
+                                         (1.0 - st) * wt / 3.0, floor(c) - NEAR_BINS,
+                                         floor(c) + NEAR_BINS, 1);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if (multilevel) {
+        for (i = 0; i < np; i++) {
+            size_t j0 = i / COARSE_M;
+            double tt = (double)(i % COARSE_M) / COARSE_M;
+            const double *q = &ex->coarse[j0];
+            out[i] += -tt * (tt - 1.0) * (tt - 2.0) / 6.0 * q[0] +
+                      (tt + 1.0) * (tt - 1.0) * (tt - 2.0) / 2.0 * q[1] -
+                      (tt + 1.0) * tt * (tt - 2.0) / 2.0 * q[2] +
+                      (tt + 1.0) * tt * (tt - 1.0) / 6.0 * q[3];
+        }
+    }
+    for (i = 0; i < np; i++)
+        out[i] /= sp;
+    return SRX_OK;
+}
+
 int srx_exchange_sim_spectrum(srx_exchange_sim *sim, double rate_per_s, double *intensity,
                               srx_diag *diag)
 {
@@ -828,9 +1134,16 @@ int srx_exchange_sim_spectrum(srx_exchange_sim *sim, double rate_per_s, double *
     spacing = c->span_hz / (double)np;
     first = c->center_hz - 0.5 * c->span_hz;
     dst = sim->kernel ? sim->work : intensity;
-    if ((st = srx_exchange_spectrum(sim->ex, sim->pop, rate_per_s, sim->n_orient, sim->freq,
-                                    sim->weight, c->lb_hz, c->tail_tol, first, spacing, np, dst,
-                                    diag)))
+    if (!srxi_isfinite(rate_per_s) || rate_per_s < 0.0)
+        return srxi_fail(diag, SRX_EINVAL, "exchange: rate %g /s must be finite and >= 0",
+                         rate_per_s);
+    if (c->tents)
+        st = sim_tri_spectrum(sim, rate_per_s, dst, diag);
+    else
+        st = srx_exchange_spectrum(sim->ex, sim->pop, rate_per_s, sim->n_orient, sim->freq,
+                                   sim->weight, c->lb_hz, c->tail_tol, first, spacing, np, dst,
+                                   diag);
+    if (st)
         return st;
     if (sim->kernel) {
         size_t kw = sim->kw;

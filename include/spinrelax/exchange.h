@@ -178,10 +178,20 @@ typedef struct srx_exchange_conditions {
     double gb_hz;       /**< Gaussian broadening FWHM in Hz (default 0; convolution with the bin-integrated Gaussian) */
     int n_divisions;    /**< ASG divisions per octant edge of the hemisphere orientation set (default 64; about 4 N^2 orientations) */
     double tail_tol;    /**< tail tolerance of srx_exchange_spectrum() (default 1e-6) */
+    /** 1 (default): interpolate across each triangle of the set: the lines of
+     *  the three corners are paired (the permutation closest in frequency,
+     *  width and amplitude), and a line narrower than its frequency spread
+     *  over the triangle is binned as the exact convolution of the
+     *  triangle's tent density (ASG) with the Lorentzian of the mean width
+     *  and amplitude (second divided differences of its third
+     *  antiderivative), broader lines as the three corner lines; 0: plain
+     *  weighted sums over the orientations (srx_exchange_spectrum()). */
+    int tents;
 } srx_exchange_conditions;
 
 /** @brief Defaults: spin 0 and larmor_hz 0 (must be set), static, 4096 points,
- *         span 0 (must be set), centre 0, no broadening, 64 divisions, tail_tol 1e-6. */
+ *         span 0 (must be set), centre 0, no broadening, 64 divisions, tail_tol 1e-6,
+ *         tents 1. */
 SRX_API void srx_exchange_conditions_init(srx_exchange_conditions *c);
 
 /** @brief Opaque simulator: orientation set, site frequencies, workspace. */
