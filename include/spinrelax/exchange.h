@@ -47,7 +47,13 @@
  * the sites break the octant symmetry, not the inversion) with the ASG
  * orientation set of spinrelax/powder.h, and each site's frequency is the
  * second-order central-transition frequency of physics.md section 6 plus its
- * isotropic shift.
+ * isotropic shift.  The lines are computed at the corners of the set's
+ * triangles and interpolated across each triangle (ASG): a line narrower
+ * than its spread over the triangle is binned as the exact convolution of
+ * the triangle's tent density with a Lorentzian (#srx_exchange_conditions
+ * field `tents`), so that slow and fast exchange converge with the number
+ * of orientations as the static line shapes of spinrelax/lineshape.h do,
+ * instead of as a histogram.
  *
  * Threads: one object, one thread at a time.
  */
