@@ -13,5 +13,7 @@
 #include "spinrelax/nucleus.h"
 #include "spinrelax/spectral.h"
 #include "spinrelax/rates.h"
+#include "spinrelax/transport.h"
+#include "spinrelax/arrhenius.h"
 
 #endif /* SPINRELAX_H */

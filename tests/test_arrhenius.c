@@ -1,0 +1,3 @@
+#include "spinrelax.h"
+#include "testlib.h"
+int main(void){return 0;}
