@@ -13,6 +13,8 @@
 #include "spinrelax/nucleus.h"
 #include "spinrelax/spectral.h"
 #include "spinrelax/rates.h"
+#include "spinrelax/fit.h"
+#include "spinrelax/transient.h"
 #include "spinrelax/transport.h"
 #include "spinrelax/arrhenius.h"
 
