@@ -1471,6 +1471,22 @@ int srx_peakfit_run(srx_peakfit *pf, const srx_rate_data *data, const srx_peakfi
         pr->coupling_err_per_s2 = result->error[ik];
         pr->ea_tau0_correlation = bestcov[ie * NP + it] / (result->error[ie] * result->error[it]);
         pr->ea_boot_err_ev = NAN;
+        {
+            /* low-T flank energy f(Ea, shape) and its propagated uncertainty */
+            double g0 = 1.0, g1 = 0.0, sh = bestp[is], e = bestp[ie];
+            switch (o->model) {
+            case SRX_SPECTRAL_ASYMMETRIC: g0 = sh - 1.0; g1 = e; break;
+            case SRX_SPECTRAL_COLE_DAVIDSON:
+            case SRX_SPECTRAL_COLE_COLE: g0 = sh; g1 = e; break;
+            default: break;
+            }
+            pr->flank_low_ea_ev = g0 * e;
+            pr->flank_low_ea_err_ev =
+                sqrt(g0 * g0 * bestcov[ie * NP + ie] + 2 * g0 * g1 * bestcov[ie * NP + is] +
+                     g1 * g1 * bestcov[is * NP + is]);
+            if (bestsum.singular)
+                pr->flank_low_ea_err_ev = NAN;
+        }
         pr->ea_profile_lower_ev = NAN;
         pr->ea_profile_upper_ev = NAN;
     }

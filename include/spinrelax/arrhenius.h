@@ -184,9 +184,13 @@ typedef struct srx_peakfit_process {
     double coupling_per_s2;      /**< K */
     double coupling_err_per_s2;  /**< u(K) */
     double ea_tau0_correlation;  /**< correlation coefficient of Ea and ln tau0 */
+    double flank_low_ea_ev;      /**< apparent energy of the low-T flank: (beta - 1) Ea (asymmetric),
+                                      eps Ea (Cole-Davidson), alpha Ea (Cole-Cole), Ea (BPP, gauss-ea mean) */
+    double flank_low_ea_err_ev;  /**< its uncertainty (from the covariance of Ea and the shape) */
     double ea_boot_err_ev;       /**< bootstrap standard deviation of Ea (NaN without bootstrap) */
     double ea_profile_lower_ev;  /**< profile-likelihood 68.3 % interval, lower end (NaN if not asked / not found) */
-    double ea_profile_upper_ev;  /**< upper end (NaN if not asked / not found; INFINITY if unbounded within 10 eV) */
+    double ea_profile_upper_ev;  /**< upper end (NaN if not asked or a refit failed; INFINITY, or 0
+                                      for the lower end, when chi2 does not rise enough within (0, 10) eV) */
 } srx_peakfit_process;
 
 /** @brief Fitted background of one frame. */
