@@ -207,7 +207,19 @@ int srx_arrhenius_fit_flank(size_t n, const double *temperature_k, const double 
             return srxi_fail(diag, SRX_ESINGULAR, "arrhenius: degenerate abscissae");
         }
     }
-    status = engine_line(m, x, y, s, lf.c0, lf.c1, c, cov, &sum, diag);
+    {
+        /* Start near, not at, the closed-form solution: the engine reports
+         * ENOCONV when its very first step can make no progress (a start at
+         * the exact minimum of this linear problem).  Tilt the line by 1e-3
+         * about the centroid of the points; LM lands on the minimum in one
+         * step and then meets its gradient test. */
+        double xm = 0;
+        for (i = 0; i < m; i++)
+            xm += x[i];
+        xm /= (double)m;
+        status = engine_line(m, x, y, s, lf.c0 - 1e-3 * lf.c1 * xm, lf.c1 * (1 + 1e-3), c, cov,
+                             &sum, diag);
+    }
     free(buf);
     if (status && status != SRX_ENOCONV)
         return status;
@@ -261,13 +273,100 @@ static double robust_sigma(const double *x, const double *y, size_t n, double *s
     return (k % 2 ? scratch[k / 2] : 0.5 * (scratch[k / 2 - 1] + scratch[k / 2])) / 0.6744897502;
 }
 
-/* Standardized residual of point k from the line of the window. */
-static double pred_z(const line *lf, double x, double y, double s)
+/* chi2 of a weighted polynomial fit of degree deg (1..3) over [a, b]; x
+ * centred and scaled to [-1, 1] for conditioning; normal equations solved
+ * by Gaussian elimination with partial pivoting.  -1 when degenerate. */
+static double poly_chi2(const double *x, const double *y, const double *s, size_t a, size_t b,
+                        int deg)
 {
-    double pred = lf->c0 + lf->c1 * x;
-    double v = lf->v00 + 2 * x * lf->v01 + x * x * lf->v11;
-    return (y - pred) / sqrt(s * s + v);
+    double xm = 0, xs = 0, A[4][5], chi2 = 0, c[4];
+    size_t i;
+    int r, k, q, np = deg + 1;
+    if (b + 1 < a + (size_t)np + 1)
+        return -1;
+    for (i = a; i <= b; i++)
+        xm += x[i];
+    xm /= (double)(b - a + 1);
+    for (i = a; i <= b; i++)
+        xs = fmax(xs, fabs(x[i] - xm));
+    if (!(xs > 0))
+        return -1;
+    memset(A, 0, sizeof A);
+    for (i = a; i <= b; i++) {
+        double u = (x[i] - xm) / xs, w = 1.0 / (s[i] * s[i]), pw[4];
+        pw[0] = 1;
+        for (k = 1; k < np; k++)
+            pw[k] = pw[k - 1] * u;
+        for (r = 0; r < np; r++) {
+            for (k = 0; k < np; k++)
+                A[r][k] += w * pw[r] * pw[k];
+            A[r][np] += w * pw[r] * y[i];
+        }
+    }
+    for (k = 0; k < np; k++) {
+        int piv = k;
+        for (r = k + 1; r < np; r++)
+            if (fabs(A[r][k]) > fabs(A[piv][k]))
+                piv = r;
+        if (!(fabs(A[piv][k]) > 1e-12 * fabs(A[0][0])))
+            return -1;
+        if (piv != k)
+            for (q = 0; q <= np; q++) {
+                double tmp = A[k][q];
+                A[k][q] = A[piv][q];
+                A[piv][q] = tmp;
+            }
+        for (r = k + 1; r < np; r++) {
+            double f = A[r][k] / A[k][k];
+            for (q = k; q <= np; q++)
+                A[r][q] -= f * A[k][q];
+        }
+    }
+    for (k = np - 1; k >= 0; k--) {
+        double v = A[k][np];
+        for (q = k + 1; q < np; q++)
+            v -= A[k][q] * c[q];
+        c[k] = v / A[k][k];
+    }
+    for (i = a; i <= b; i++) {
+        double u = (x[i] - xm) / xs, m = 0, p = 1;
+        for (k = 0; k < np; k++) {
+            m += c[k] * p;
+            p *= u;
+        }
+        m = (y[i] - m) / s[i];
+        chi2 += m * m;
+    }
+    return chi2;
 }
+
+/* Is the window [a, b] a straight line?  chi2 consistent with its dof
+ * (upper tail > 0.01) and no significant curvature: adding a quadratic term
+ * lowers chi2 by less than 4 (a 2-sigma curvature; under a straight line
+ * the decrease is chi2(1)-distributed), adding quadratic and cubic terms
+ * by less than 6 (chi2(2), p = 0.05).  The curvature tests are what stop
+ * the slow bending into the top or into the background, which no single
+ * point reveals; the cubic catches the S shape of a window that bends at
+ * both ends (background below, top above), where a quadratic term
+ * cancels. */
+static int window_straight(const double *x, const double *y, const double *s, size_t a, size_t b)
+{
+    line lf;
+    double q;
+    if (line_fit(x, y, s, a, b, &lf))
+        return 0;
+    if (lf.n > 2 && !(gsl_cdf_chisq_Q(lf.chi2, (double)(lf.n - 2)) > 0.01))
+        return 0;
+    q = poly_chi2(x, y, s, a, b, 2);
+    if (q >= 0 && lf.chi2 - q >= 4.0)
+        return 0;
+    q = poly_chi2(x, y, s, a, b, 3);
+    if (q >= 0 && lf.chi2 - q >= 6.0)
+        return 0;
+    return 1;
+}
+
+#define FLANK_KAPPA 0.5
 
 int srx_arrhenius_find_flank(size_t n, const double *temperature_k, const double *rate_per_s,
                              const double *rate_err_per_s, srx_flank_side side,
@@ -355,40 +454,59 @@ int srx_arrhenius_find_flank(size_t n, const double *temperature_k, const double
         free(pt);
         return srxi_fail(diag, SRX_ESINGULAR, "arrhenius: degenerate temperatures");
     }
-    a = seed;
-    b = seed + w - 1;
-    /* 3. growth */
-    for (;;) {
-        line lf, ext;
-        double zl = INFINITY, zr = INFINITY;
-        int okl = 0, okr = 0;
-        if (line_fit(x, y, s, a, b, &lf))
-            break;
-        if (a > lo) {
-            zl = fabs(pred_z(&lf, x[a - 1], y[a - 1], s[a - 1]));
-            okl = zl < 2.5 && !line_fit(x, y, s, a - 1, b, &ext) &&
-                  gsl_cdf_chisq_Q(ext.chi2, (double)(ext.n - 2)) > 0.01;
+    (void)seed;
+    /* 3. the window: of all straight windows of at least w points, the one
+     * with the largest lower confidence bound Ea - kappa u(Ea).  Both a
+     * background and the top bend the flank to smaller slopes, so a
+     * longer window trades bias (lower Ea) against precision (smaller
+     * u(Ea)); maximising the bound stops where the bias added by one more
+     * point exceeds kappa times the precision it brings, so the bias stays
+     * at the level of the reported uncertainty. */
+    {
+        double bestl = -INFINITY;
+        size_t i2;
+        for (i = lo; i + w - 1 <= hi; i++) {
+            for (i2 = i + w - 1; i2 <= hi; i2++) {
+                line lf;
+                double l;
+                if (line_fit(x, y, s, i, i2, &lf))
+                    continue;
+                l = sgn * lf.c1 - FLANK_KAPPA * sqrt(lf.v11);
+                if (!(l > bestl))
+                    continue;
+                if (!window_straight(x, y, s, i, i2))
+                    continue;
+                bestl = l;
+                a = i;
+                b = i2;
+            }
         }
-        if (b < hi) {
-            zr = fabs(pred_z(&lf, x[b + 1], y[b + 1], s[b + 1]));
-            okr = zr < 2.5 && !line_fit(x, y, s, a, b + 1, &ext) &&
-                  gsl_cdf_chisq_Q(ext.chi2, (double)(ext.n - 2)) > 0.01;
+        if (bestl == -INFINITY) {
+            a = seed;
+            b = seed + w - 1;
         }
-        if (okl && (!okr || zl <= zr))
-            a--;
-        else if (okr)
-            b++;
-        else
-            break;
     }
     {
-        double tlo = pt[a].t, thi = pt[b].t;
+        double tlo = pt[a].t, thi = pt[b].t, *se = NULL;
         free(pt);
-        status = srx_arrhenius_fit_flank(n, temperature_k, rate_per_s, rate_err_per_s, tlo, thi,
-                                         side, result, diag);
+        if (!rate_err_per_s) {
+            /* without errors: weights from the noise level of the whole
+             * curve (far more stable than the scatter of a short window) */
+            se = malloc(n * sizeof *se);
+            if (!se)
+                return srxi_fail(diag, SRX_ENOMEM, "arrhenius: out of memory");
+            for (i = 0; i < n; i++)
+                se[i] = sig0 * rate_per_s[i];
+        }
+        status = srx_arrhenius_fit_flank(n, temperature_k, rate_per_s,
+                                         rate_err_per_s ? rate_err_per_s : se, tlo, thi, side,
+                                         result, diag);
+        free(se);
     }
-    if (status == SRX_OK || status == SRX_ENOCONV)
+    if (status == SRX_OK || status == SRX_ENOCONV) {
         result->auto_range = 1;
+        result->weighted = rate_err_per_s != NULL;
+    }
     return status;
 }
 

@@ -108,16 +108,22 @@ SRX_API int srx_arrhenius_fit_flank(size_t n, const double *temperature_k,
  *    maximum.  Background (on the far side) and the rounding of the top
  *    both make the local slope shallower, so the steepest window sits in
  *    the straight part of the flank.
- * 3. Growth: repeatedly try to add the next point on the left or the right
- *    of the window.  A point is accepted when its residual from the
- *    current line, divided by its prediction uncertainty, is below 2.5 and
- *    the extended fit keeps chi2/dof consistent with 1 (chi2 upper tail
- *    probability > 0.01).  Of two acceptable candidates, the smaller
- *    standardized residual goes first.  Growth stops when neither is
- *    acceptable: a background-dominated point or a point in the curved top
- *    deviates from the line by more than the noise allows.
+ * 3. Window: of all windows of at least w consecutive points that are
+ *    straight (chi2 upper-tail probability > 0.01; adding a quadratic term
+ *    lowers chi2 by less than 4, quadratic plus cubic by less than 6), the
+ *    one with the largest lower bound Ea - 0.5 u(Ea).  Background and the
+ *    rounding of the top both bend the flank to smaller slopes, so a longer
+ *    window trades bias for precision; maximising the bound stops where one
+ *    more point adds more bias than precision, keeping the bias at about
+ *    the reported uncertainty.  The steepest w-point window (the seed) is
+ *    the fallback when no window passes.
  * 4. Final weighted straight-line fit (srx_arrhenius_fit_flank()) over the
- *    temperature range of the window; tmin_k and tmax_k report it.
+ *    temperature range of the window; tmin_k and tmax_k report it.  Without
+ *    rate errors the weights come from the noise level of step 1 (absolute,
+ *    `weighted` = 0, `covariance_scaled` = 0).
+ * A flank energy from a straight line is an apparent energy: where the
+ * curve's slope approaches its asymptote only gradually (broad asymmetric
+ * peaks) it is biased low by about one reported uncertainty.
  * @param side  #SRX_FLANK_LOW_T (the CLI's default) or #SRX_FLANK_HIGH_T
  * @return as srx_arrhenius_fit_flank(); #SRX_ENODATA when fewer than 3
  *         points lie on that side of the maximum
