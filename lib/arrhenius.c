@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
 #include <gsl/gsl_rng.h>
 
 #include "internal.h"
@@ -769,6 +772,9 @@ struct srx_peakfit {
     double *t, *nu0, *nu1, *y, *sig, *m, *ystar, *res;
     spoint *sp;
     double *cand;          /* MAX_CAND x (NP + 1): chi2 then the parameters */
+    double *jac;           /* n x NP Jacobian at the solution */
+    gsl_matrix *a, *v;     /* SVD of the reparametrised weighted Jacobian */
+    gsl_vector *sv, *work;
 };
 
 typedef struct peak_ctx {
@@ -852,6 +858,15 @@ void srx_peakfit_free(srx_peakfit *pf)
     free(pf->t);
     free(pf->sp);
     free(pf->cand);
+    free(pf->jac);
+    if (pf->a)
+        gsl_matrix_free(pf->a);
+    if (pf->v)
+        gsl_matrix_free(pf->v);
+    if (pf->sv)
+        gsl_vector_free(pf->sv);
+    if (pf->work)
+        gsl_vector_free(pf->work);
     free(pf);
 }
 
@@ -875,7 +890,13 @@ int srx_peakfit_alloc(srx_peakfit **out, size_t max_points, srx_diag *diag)
     pf->t = malloc(8 * n * sizeof *pf->t);
     pf->sp = malloc(n * sizeof *pf->sp);
     pf->cand = malloc((size_t)MAX_CAND * (NP + 1) * sizeof *pf->cand);
-    if (!pf->kind || !pf->t || !pf->sp || !pf->cand) {
+    pf->jac = malloc(n * NP * sizeof *pf->jac);
+    pf->a = gsl_matrix_alloc(n < NP ? NP : n, NP);
+    pf->v = gsl_matrix_alloc(NP, NP);
+    pf->sv = gsl_vector_alloc(NP);
+    pf->work = gsl_vector_alloc(NP);
+    if (!pf->kind || !pf->t || !pf->sp || !pf->cand || !pf->jac || !pf->a || !pf->v || !pf->sv ||
+        !pf->work) {
         srx_peakfit_free(pf);
         return srxi_fail(diag, SRX_ENOMEM, "peakfit: out of memory");
     }
@@ -1458,6 +1479,84 @@ static int refine(srx_peakfit *pf, const peak_ctx *ctx, const srx_peakfit_option
     return srx_fit_run(pf->fit, &model, n, y, sigma, fp, &fo, sum, cov, NULL);
 }
 
+/* Standard uncertainty of the low-T flank energy F = g(shape) Ea of process
+ * q.  Propagating the (Ea, shape) covariance cancels catastrophically when
+ * Ea and the shape are nearly degenerate (flank-only data: only F is
+ * determined), so the covariance is recomputed in coordinates where F is a
+ * parameter: the Ea column of the weighted Jacobian becomes dm/dF =
+ * (dm/dEa) / g and the shape column dm/dshape|F = dm/dshape - (dm/dEa) Ea
+ * g'/g; cov = V S^-2 V^T from the SVD of the column-equilibrated matrix
+ * (scaled by chi2/dof without rate errors), as the engine does. */
+static double flank_error(srx_peakfit *pf, const peak_ctx *ctx, size_t n, const double *p,
+                          const srx_fit_param *fp, int q, srx_spectral_kind kind, double scale)
+{
+    int free_idx[NP], k = 0, j, c, ie = SRX_RATES_P_EA(q), is = SRX_RATES_P_SHAPE(q), cf = -1;
+    double g, gp, var = 0.0;
+    size_t i;
+    gsl_matrix_view av;
+    gsl_matrix_view vv;
+    gsl_vector_view sv, wv;
+    switch (kind) {
+    case SRX_SPECTRAL_ASYMMETRIC: g = p[is] - 1.0; gp = 1.0; break;
+    case SRX_SPECTRAL_COLE_DAVIDSON:
+    case SRX_SPECTRAL_COLE_COLE: g = p[is]; gp = 1.0; break;
+    default: g = 1.0; gp = 0.0; break;
+    }
+    if (fp[is].fixed)
+        gp = 0.0;
+    if (fp[ie].fixed || !(g > 0))
+        return fp[ie].fixed ? 0.0 : NAN;
+    for (j = 0; j < NP; j++)
+        if (!fp[j].fixed) {
+            if (j == ie)
+                cf = k;
+            free_idx[k++] = j;
+        }
+    if (n < (size_t)k || k == 0)
+        return NAN;
+    peak_eval(p, NP, n, pf->m, pf->jac, (void *)ctx);
+    av = gsl_matrix_submatrix(pf->a, 0, 0, n, (size_t)k);
+    for (i = 0; i < n; i++) {
+        double w = 1.0 / pf->sig[i], *row = pf->jac + i * NP;
+        for (c = 0; c < k; c++) {
+            int jj = free_idx[c];
+            double v = row[jj];
+            if (jj == ie)
+                v = row[ie] / g;
+            else if (jj == is)
+                v = row[is] - row[ie] * p[ie] * gp / g;
+            gsl_matrix_set(&av.matrix, i, (size_t)c, w * v);
+        }
+    }
+    /* column equilibration */
+    {
+        double cn[NP];
+        for (c = 0; c < k; c++) {
+            double s2 = 0;
+            for (i = 0; i < n; i++)
+                s2 += gsl_matrix_get(&av.matrix, i, (size_t)c) * gsl_matrix_get(&av.matrix, i, (size_t)c);
+            cn[c] = s2 > 0 ? sqrt(s2) : 1.0;
+            for (i = 0; i < n; i++)
+                gsl_matrix_set(&av.matrix, i, (size_t)c,
+                               gsl_matrix_get(&av.matrix, i, (size_t)c) / cn[c]);
+        }
+        vv = gsl_matrix_submatrix(pf->v, 0, 0, (size_t)k, (size_t)k);
+        sv = gsl_vector_subvector(pf->sv, 0, (size_t)k);
+        wv = gsl_vector_subvector(pf->work, 0, (size_t)k);
+        if (gsl_linalg_SV_decomp(&av.matrix, &vv.matrix, &sv.vector, &wv.vector))
+            return NAN;
+        for (c = 0; c < k; c++) {
+            double sc = gsl_vector_get(&sv.vector, (size_t)c), vf;
+            if (!(sc > 1e-14 * gsl_vector_get(&sv.vector, 0)))
+                return NAN;
+            vf = gsl_matrix_get(&vv.matrix, (size_t)cf, (size_t)c);
+            var += vf * vf / (sc * sc);
+        }
+        var /= cn[cf] * cn[cf];
+    }
+    return sqrt(var * scale);
+}
+
 int srx_peakfit_run(srx_peakfit *pf, const srx_rate_data *data, const srx_peakfit_options *opts,
                     srx_peakfit_result *result, srx_diag *diag)
 {
@@ -1599,9 +1698,10 @@ int srx_peakfit_run(srx_peakfit *pf, const srx_rate_data *data, const srx_peakfi
             default: break;
             }
             pr->flank_low_ea_ev = g0 * e;
-            pr->flank_low_ea_err_ev =
-                sqrt(g0 * g0 * bestcov[ie * NP + ie] + 2 * g0 * g1 * bestcov[ie * NP + is] +
-                     g1 * g1 * bestcov[is * NP + is]);
+            (void)g1;
+            pr->flank_low_ea_err_ev = flank_error(
+                pf, &ctx, n, bestp, fp, q, o->model,
+                bestsum.covariance_scaled ? bestsum.reduced_chi2 : 1.0);
             if (bestsum.singular)
                 pr->flank_low_ea_err_ev = NAN;
         }
