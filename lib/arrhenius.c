@@ -775,6 +775,7 @@ struct srx_peakfit {
     double *jac;           /* n x NP Jacobian at the solution */
     gsl_matrix *a, *v;     /* SVD of the reparametrised weighted Jacobian */
     gsl_vector *sv, *work;
+    gsl_rng *rng;          /* bootstrap resampling (seeded per run) */
 };
 
 typedef struct peak_ctx {
@@ -867,6 +868,8 @@ void srx_peakfit_free(srx_peakfit *pf)
         gsl_vector_free(pf->sv);
     if (pf->work)
         gsl_vector_free(pf->work);
+    if (pf->rng)
+        gsl_rng_free(pf->rng);
     free(pf);
 }
 
@@ -895,7 +898,8 @@ int srx_peakfit_alloc(srx_peakfit **out, size_t max_points, srx_diag *diag)
     pf->v = gsl_matrix_alloc(NP, NP);
     pf->sv = gsl_vector_alloc(NP);
     pf->work = gsl_vector_alloc(NP);
-    if (!pf->kind || !pf->t || !pf->sp || !pf->cand || !pf->jac || !pf->a || !pf->v || !pf->sv ||
+    pf->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!pf->rng ||!pf->kind || !pf->t || !pf->sp || !pf->cand || !pf->jac || !pf->a || !pf->v || !pf->sv ||
         !pf->work) {
         srx_peakfit_free(pf);
         return srxi_fail(diag, SRX_ENOMEM, "peakfit: out of memory");
@@ -1735,11 +1739,9 @@ int srx_peakfit_run(srx_peakfit *pf, const srx_rate_data *data, const srx_peakfi
 
     /* residual bootstrap */
     if (o->n_bootstrap > 0) {
-        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng *rng = pf->rng;
         double mean[NP], m2[NP];
         int b, nb = 0;
-        if (!rng)
-            return srxi_fail(diag, SRX_ENOMEM, "peakfit: out of memory (bootstrap RNG)");
         gsl_rng_set(rng, o->seed);
         peak_eval(bestp, NP, n, pf->m, NULL, &ctx);
         for (i = 0; i < n; i++)
@@ -1762,7 +1764,6 @@ int srx_peakfit_run(srx_peakfit *pf, const srx_rate_data *data, const srx_peakfi
                 m2[j] += dlt * (fp[j].value - mean[j]);
             }
         }
-        gsl_rng_free(rng);
         result->n_bootstrap = nb;
         if (nb > 1)
             for (j = 0; j < NP; j++)

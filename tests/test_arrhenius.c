@@ -4,6 +4,7 @@
  * likelihood, constraints), bad input.  Truth comes from synthetic data
  * generated with srx_rates_eval() (tested against textbook formulas in
  * test_rates) or from formulas written out here. */
+#include <pthread.h>
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
@@ -261,6 +262,37 @@ START_TEST(flank_auto_range)
 }
 END_TEST
 
+/* High-T flank of a BPP T1 peak (Ea 0.35 eV, maximum at 400 K), 2 %
+ * noise: the range stays above the maximum, and Ea (both flanks give Ea for
+ * BPP) is found within 4 sigma. */
+START_TEST(flank_auto_high_side)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    srx_rate_model m;
+    double t[40], r[40];
+    srx_flank_result f;
+    int i;
+    gsl_rng_set(rng, 12);
+    srx_rate_model_init(&m);
+    m.n_processes = 1;
+    m.process[0].kind = SRX_SPECTRAL_BPP;
+    m.process[0].ea_ev = 0.35;
+    m.process[0].tau0_s = 0.6158 / (TWO_PI * NU0) * exp(-0.35 / (KB * 400));
+    m.process[0].coupling_per_s2 = 1e10;
+    for (i = 0; i < 40; i++) {
+        t[i] = 250 + 15 * i;
+        srx_rates_r1(&m, t[i], NU0, &r[i], NULL);
+        r[i] *= exp(0.02 * gsl_ran_gaussian(rng, 1));
+    }
+    ck_assert_int_eq(srx_arrhenius_find_flank(40, t, r, NULL, SRX_FLANK_HIGH_T, &f, NULL), SRX_OK);
+    ck_assert_int_eq(f.side, SRX_FLANK_HIGH_T);
+    ck_assert(f.tmin_k > 400);
+    ck_assert_msg(fabs(f.ea_ev - 0.35) < 4 * f.ea_err_ev, "Ea %g +- %g over %g-%g K", f.ea_ev,
+                  f.ea_err_ev, f.tmin_k, f.tmax_k);
+    gsl_rng_free(rng);
+}
+END_TEST
+
 START_TEST(flank_bad_input)
 {
     double t[5] = {200, 210, 220, 230, 240}, r[5] = {1, 2, 3, 4, 5}, e[5] = {.1, .1, .1, .1, .1};
@@ -353,6 +385,14 @@ START_TEST(conductivity_kink)
             }
         }
         srxt_assert_rel(c.ngai_n, 1 - c.ea_high_ev / c.ea_low_ev, 1e-14);
+        {
+            /* the seed's n = 0.72 (1 - 0.28/1.01) within 4 propagated sigma */
+            double un;
+            ck_assert_int_eq(srx_transport_ngai_n_err(c.ea_high_ev, c.ea_high_err_ev, c.ea_low_ev,
+                                                      c.ea_low_err_ev, &un, NULL),
+                             SRX_OK);
+            ck_assert(fabs(c.ngai_n - (1 - 0.28 / 1.01)) < 4 * un);
+        }
     }
     for (k = 0; k < 3; k++)
         ck_assert_msg(in[k] >= 0.45 * draws && in[k] <= 0.92 * draws,
@@ -404,6 +444,20 @@ START_TEST(peak_fig6a)
     srxt_assert_rel(res.aic, 120 * log(res.chi2 / 120) + 2 * res.n_free, 1e-12);
     srxt_assert_rel(res.bic, 120 * log(res.chi2 / 120) + res.n_free * log(120.0), 1e-12);
     ck_assert(res.process[0].ea_tau0_correlation < -0.5); /* Ea and ln tau0 anticorrelate */
+    {
+        /* the fitted T1rho maximum sits at 513 K (scan in 0.25 K steps;
+         * 3 K covers the fit's uncertainty of the peak position) */
+        double tb = 0, rb = 0, tt;
+        for (tt = 450; tt <= 600; tt += 0.25) {
+            double rr;
+            ck_assert_int_eq(srx_rates_r1rho(&res.model, tt, NU0, NU1, &rr, NULL), SRX_OK);
+            if (rr > rb) {
+                rb = rr;
+                tb = tt;
+            }
+        }
+        ck_assert_msg(fabs(tb - 513) < 3, "fitted T1rho maximum at %g K", tb);
+    }
     {
         /* the flank uncertainty (computed in reparametrised coordinates)
          * equals first-order propagation through the covariance when that is
@@ -732,6 +786,51 @@ START_TEST(peak_two_processes)
 }
 END_TEST
 
+typedef struct thread_job {
+    const srx_rate_data *data;
+    srx_peakfit_result res;
+    int status;
+} thread_job;
+
+static void *thread_fit(void *arg)
+{
+    thread_job *j = arg;
+    srx_peakfit_options o;
+    srx_peakfit_options_init(&o);
+    o.n_bootstrap = 5;
+    j->status = srx_arrhenius_fit_peak(j->data, &o, &j->res, NULL);
+    return NULL;
+}
+
+/* Four threads fit the same data at once: identical results (no shared
+ * mutable state). */
+START_TEST(peak_threads)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    dataset d;
+    srx_rate_model m = fig6a_truth(SRX_SPECTRAL_ASYMMETRIC, 1.8);
+    srx_rate_data x;
+    thread_job jobs[4];
+    pthread_t th[4];
+    int i;
+    gsl_rng_set(rng, 31);
+    make_rates(&d, &m, 20, 20, 250, 650, 0.03, rng);
+    x = as_data(&d, 1);
+    for (i = 0; i < 4; i++) {
+        jobs[i].data = &x;
+        ck_assert_int_eq(pthread_create(&th[i], NULL, thread_fit, &jobs[i]), 0);
+    }
+    for (i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    for (i = 0; i < 4; i++) {
+        ck_assert_int_eq(jobs[i].status, SRX_OK);
+        ck_assert(jobs[i].res.process[0].ea_ev == jobs[0].res.process[0].ea_ev);
+        ck_assert(jobs[i].res.process[0].ea_boot_err_ev == jobs[0].res.process[0].ea_boot_err_ev);
+    }
+    gsl_rng_free(rng);
+}
+END_TEST
+
 START_TEST(peak_bad_input)
 {
     dataset d;
@@ -800,6 +899,7 @@ int main(void)
     tcase_add_test(tc, flank_exact_lines);
     tcase_add_test(tc, flank_against_closed_form);
     tcase_add_test(tc, flank_auto_range);
+    tcase_add_test(tc, flank_auto_high_side);
     tcase_add_test(tc, flank_bad_input);
     suite_add_tcase(s, tc);
     tc = tcase_create("conductivity");
@@ -819,6 +919,7 @@ int main(void)
     tcase_add_test(tc, peak_unweighted);
     tcase_add_test(tc, peak_constraints);
     tcase_add_test(tc, peak_two_processes);
+    tcase_add_test(tc, peak_threads);
     tcase_add_test(tc, peak_bad_input);
     suite_add_tcase(s, tc);
     return srxt_run(s);
