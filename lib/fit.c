@@ -84,7 +84,7 @@ void srx_fit_options_init(srx_fit_options *opts)
     opts->max_iter = 200;
     opts->xtol = 1e-10;
     opts->gtol = 1e-12;
-    opts->ftol = 1e-14;
+    opts->ftol = 1e-10;
     opts->singular_tol = 1e-10;
     opts->fd_step = 0.0;
 }
@@ -130,8 +130,12 @@ void srx_fit_free(srx_fit *fit)
 static int reserve(srx_fit *fit, size_t k)
 {
     gsl_multifit_nlinear_parameters par;
-    if (fit->ws[k])
+    if (fit->ws[k] && fit->x0[k])
         return SRX_OK;
+    if (fit->ws[k]) { /* a previous attempt ran out of memory half way */
+        gsl_multifit_nlinear_free(fit->ws[k]);
+        fit->ws[k] = NULL;
+    }
     par = gsl_multifit_nlinear_default_parameters();
     par.trs = (fit->flags & SRX_FIT_GEODESIC) ? gsl_multifit_nlinear_trs_lmaccel
                                               : gsl_multifit_nlinear_trs_lm;
@@ -141,7 +145,8 @@ static int reserve(srx_fit *fit, size_t k)
      * n >= p check cannot fail; only an allocation failure inside GSL could
      * reach its handler. */
     fit->ws[k] = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &par, fit->nmax, k);
-    fit->x0[k] = gsl_vector_alloc(k);
+    if (!fit->x0[k])
+        fit->x0[k] = gsl_vector_alloc(k);
     if (!fit->ws[k] || !fit->x0[k])
         return SRX_ENOMEM;
     return SRX_OK;
@@ -238,15 +243,17 @@ static double u_to_p(const srx_fit *fit, size_t c, double u, double *dpdu)
         dqdu = -e;
         break;
     case MAP_BOTH:
-        if (u >= 0.0) {
-            e = exp(-u);
-            s = 1.0 / (1.0 + e);
-        } else {
-            e = exp(u);
-            s = e / (1.0 + e);
-        }
-        q = a + (b - a) * s;
-        dqdu = (b - a) * s * (1.0 - s);
+        /* sine map (as MINUIT): reaches a and b at finite u, where it is
+         * stationary, so a parameter whose optimum lies beyond a bound
+         * converges onto it quadratically */
+        s = sin(u);
+        q = a + 0.5 * (b - a) * (1.0 + s);
+        if (q > b)
+            q = b;
+        if (q < a)
+            q = a;
+        dqdu = 0.5 * (b - a) * cos(u);
+        (void)e;
         break;
     default:
         q = u;
@@ -271,8 +278,18 @@ static double p_to_u(const srx_fit *fit, size_t c, double p)
         return log(q - a);
     case MAP_UPPER:
         return log(b - q);
-    case MAP_BOTH:
-        return log(q - a) - log(b - q);
+    case MAP_BOTH: {
+        /* start inside by a hair: at u = +-pi/2 the map is stationary and
+         * the fit could never leave the bound */
+        const double umax = 0.5 * SRXI_PI - 1e-2;
+        double x = 2.0 * (q - a) / (b - a) - 1.0, u;
+        if (x > 1.0)
+            x = 1.0;
+        if (x < -1.0)
+            x = -1.0;
+        u = asin(x);
+        return u > umax ? umax : u < -umax ? -umax : u;
+    }
     default:
         return q;
     }
@@ -578,14 +595,6 @@ static int check_params(srx_fit *fit, srx_fit_param *params, srx_diag *diag)
         if (P->has_lower && P->has_upper && !(P->lower < P->upper))
             return srxi_fail(diag, SRX_EDOM, "fit: parameter %zu: lower bound %g >= upper bound %g",
                              j, P->lower, P->upper);
-        if (P->has_lower && !(P->value > P->lower))
-            return srxi_fail(diag, SRX_EDOM,
-                             "fit: parameter %zu: start value %g not above its lower bound %g", j,
-                             P->value, P->lower);
-        if (P->has_upper && !(P->value < P->upper))
-            return srxi_fail(diag, SRX_EDOM,
-                             "fit: parameter %zu: start value %g not below its upper bound %g", j,
-                             P->value, P->upper);
         if (P->log_scale && !(P->value > 0.0))
             return srxi_fail(diag, SRX_EDOM,
                              "fit: parameter %zu: log_scale needs a positive value (got %g)", j,
@@ -593,9 +602,25 @@ static int check_params(srx_fit *fit, srx_fit_param *params, srx_diag *diag)
         {
             int lo = P->has_lower && P->lower > -INFINITY, hi = P->has_upper && P->upper < INFINITY;
             double a = P->lower, b = P->upper;
+            if (P->log_scale && lo && a <= 0.0)
+                lo = 0;
+            if (P->has_upper && P->upper == -INFINITY)
+                hi = 1; /* nothing lies below -inf: rejected just below */
+            if (lo && hi) { /* closed interval */
+                if (!(P->value >= P->lower && P->value <= P->upper))
+                    return srxi_fail(diag, SRX_EDOM,
+                                     "fit: parameter %zu: start value %g outside its bounds "
+                                     "[%g, %g]", j, P->value, P->lower, P->upper);
+            } else if (lo && !(P->value > P->lower)) {
+                return srxi_fail(diag, SRX_EDOM,
+                                 "fit: parameter %zu: start value %g not above its lower bound %g",
+                                 j, P->value, P->lower);
+            } else if (hi && !(P->value < P->upper)) {
+                return srxi_fail(diag, SRX_EDOM,
+                                 "fit: parameter %zu: start value %g not below its upper bound %g",
+                                 j, P->value, P->upper);
+            }
             if (P->log_scale) {
-                if (lo && a <= 0.0)
-                    lo = 0;
                 if (lo)
                     a = log(a);
                 if (hi)
@@ -613,21 +638,111 @@ static int check_params(srx_fit *fit, srx_fit_param *params, srx_diag *diag)
     return SRX_OK;
 }
 
+/* sum of squares of the first n residuals (the rest is padding) */
+static double sum_squares(const double *f, size_t n)
+{
+    double s = 0.0;
+    size_t i;
+    for (i = 0; i < n; i++)
+        s += f[i] * f[i];
+    return s;
+}
+
+/* max over free columns of |J_c . f| / (|J_c| |f|): the cosine between the
+ * residual and each direction of the Jacobian (MINPACK's gradient test) */
+static double gradient_cosine(const srx_fit *fit, gsl_multifit_nlinear_workspace *w, double chi2)
+{
+    const gsl_vector *f = gsl_multifit_nlinear_residual(w);
+    const gsl_matrix *J = gsl_multifit_nlinear_jac(w);
+    size_t c, i, k = fit->k, n = fit->n;
+    double gmax = 0.0, fnorm = sqrt(chi2);
+    if (!(fnorm > 0.0))
+        return 0.0;
+    for (c = 0; c < k; c++) {
+        double dot = 0.0, jn = 0.0;
+        for (i = 0; i < n; i++) {
+            double jv = J->data[i * J->tda + c];
+            dot += jv * f->data[i * f->stride];
+            jn += jv * jv;
+        }
+        if (jn > 0.0)
+            gmax = fmax(gmax, fabs(dot) / (sqrt(jn) * fnorm));
+    }
+    return gmax;
+}
+
+/* The chi2 decrease a full Gauss-Newton step would still bring, relative
+ * to chi2: (J^T f)^T (J^T J)^-1 (J^T f) / |f|^2, the squared norm of the
+ * residual's projection on the Jacobian's column space.  Computed on the
+ * diagonally equilibrated normal matrix by a Cholesky factorisation in the
+ * rinv scratch; returns +inf when that matrix is not safely positive
+ * definite (the test then simply does not fire). */
+static double newton_decrement(srx_fit *fit, gsl_multifit_nlinear_workspace *w, double chi2)
+{
+    const gsl_vector *f = gsl_multifit_nlinear_residual(w);
+    const gsl_matrix *J = gsl_multifit_nlinear_jac(w);
+    size_t a, b, i, k = fit->k, n = fit->n, ld = J->tda;
+    double *A = fit->rinv, *g = fit->colscale, *d = fit->ptmp, dec = 0.0;
+    if (!(chi2 > 0.0))
+        return 0.0;
+    for (a = 0; a < k; a++) {
+        double s = 0.0, gg = 0.0;
+        for (i = 0; i < n; i++) {
+            double v = J->data[i * ld + a];
+            s += v * v;
+            gg += v * f->data[i * f->stride];
+        }
+        if (!(s > 0.0))
+            return INFINITY;
+        d[a] = 1.0 / sqrt(s);
+        g[a] = gg * d[a];
+        A[a * k + a] = 1.0;
+    }
+    for (a = 0; a < k; a++)
+        for (b = 0; b < a; b++) {
+            double s = 0.0;
+            for (i = 0; i < n; i++)
+                s += J->data[i * ld + a] * J->data[i * ld + b];
+            A[a * k + b] = s * d[a] * d[b];
+        }
+    /* Cholesky A = L L^T (lower triangle), then dec = |L^-1 g|^2 */
+    for (a = 0; a < k; a++) {
+        double s = A[a * k + a];
+        for (b = 0; b < a; b++)
+            s -= A[a * k + b] * A[a * k + b];
+        if (!(s > 1e-12))
+            return INFINITY;
+        s = sqrt(s);
+        A[a * k + a] = s;
+        for (i = a + 1; i < k; i++) {
+            double t = A[i * k + a];
+            for (b = 0; b < a; b++)
+                t -= A[i * k + b] * A[a * k + b];
+            A[i * k + a] = t / s;
+        }
+    }
+    for (a = 0; a < k; a++) {
+        double t = g[a];
+        for (b = 0; b < a; b++)
+            t -= A[a * k + b] * g[b];
+        g[a] = t / A[a * k + a];
+        dec += g[a] * g[a];
+    }
+    return dec / chi2;
+}
+
 static int test_converged(srx_fit *fit, gsl_multifit_nlinear_workspace *w,
                           const srx_fit_options *o, double chi2_old, double chi2)
 {
-    size_t c, i, k = fit->k, n = fit->n;
+    size_t c, k = fit->k;
     const gsl_vector *x = gsl_multifit_nlinear_position(w);
     const gsl_vector *dx = w->dx;
-    const gsl_vector *f = gsl_multifit_nlinear_residual(w);
-    const gsl_matrix *J = gsl_multifit_nlinear_jac(w);
     int small_step = 1;
-    double fnorm;
 
     if (chi2 == 0.0)
         return 1;
     for (c = 0; c < k; c++) {
-        double xc = gsl_vector_get(x, c), d = gsl_vector_get(dx, c);
+        double xc = x->data[c * x->stride], d = dx->data[c * dx->stride];
         if (!(fabs(d) <= o->xtol * (fabs(xc) + o->xtol)))
             small_step = 0;
     }
@@ -635,23 +750,10 @@ static int test_converged(srx_fit *fit, gsl_multifit_nlinear_workspace *w,
         return 1;
     if (chi2_old - chi2 <= o->ftol * chi2)
         return 1;
-    fnorm = sqrt(chi2);
-    {
-        double gmax = 0.0;
-        for (c = 0; c < k; c++) {
-            double dot = 0.0, jn = 0.0;
-            for (i = 0; i < n; i++) {
-                double jv = gsl_matrix_get(J, i, c);
-                dot += jv * gsl_vector_get(f, i);
-                jn += jv * jv;
-            }
-            if (jn > 0.0)
-                gmax = fmax(gmax, fabs(dot) / (sqrt(jn) * fnorm));
-        }
-        if (gmax <= o->gtol)
-            return 1;
-    }
-    return 0;
+    /* what a further Gauss-Newton step could still gain is below ftol */
+    if (newton_decrement(fit, w, chi2) <= o->ftol)
+        return 1;
+    return gradient_cosine(fit, w, chi2) <= o->gtol;
 }
 
 int srx_fit_run(srx_fit *fit, const srx_fit_model *model, size_t n_points, const double *y,
@@ -697,7 +799,7 @@ int srx_fit_run(srx_fit *fit, const srx_fit_model *model, size_t n_points, const
     k = fit->k;
     if (n < k)
         return srxi_fail(diag, SRX_ENODATA, "fit: %zu points for %zu free parameters", n, k);
-    if (k > 0 && !fit->ws[k]) {
+    if (k > 0 && !(fit->ws[k] && fit->x0[k])) {
         if (reserve(fit, k))
             return srxi_fail(diag, SRX_ENOMEM, "fit: out of memory");
     }
@@ -778,17 +880,33 @@ int srx_fit_run(srx_fit *fit, const srx_fit_model *model, size_t n_points, const
             if (fit->cb_status)
                 return srxi_fail(diag, fit->cb_status, "fit: model callback failed (status %d)",
                                  fit->cb_status);
-            if (fit->zero_jac)
+            if (fit->zero_jac) {
+                /* values stay at the start, uncertainties undetermined */
+                for (j = 0; j < np; j++)
+                    params[j].error = params[j].fixed ? 0.0 : NAN;
+                if (covariance)
+                    for (i = 0; i < np * np; i++)
+                        covariance[i] = NAN;
+                for (i = 0; i < n; i++) {
+                    double r = fit->sw[i] * (fit->model[i] - y[i]);
+                    chi2 += r * r;
+                }
+                sum.chi2 = chi2;
+                sum.reduced_chi2 = sum.dof > 0 ? chi2 / (double)sum.dof : NAN;
+                sum.singular = 1;
+                sum.covariance_scaled = sigma == NULL;
+                sum.n_eval = fit->n_eval;
+                if (summary)
+                    *summary = sum;
                 return srxi_fail(diag, SRX_ESINGULAR,
                                  "fit: the model does not depend on any free parameter at the "
                                  "start values");
+            }
             return srxi_fail(diag, SRX_EDOM, "fit: model Jacobian not finite at the start values");
         }
-        {
-            double fn = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w));
-            chi2 = fn * fn;
-        }
-        if (chi2 == 0.0)
+        chi2 = sum_squares(gsl_multifit_nlinear_residual(w)->data, n);
+        /* already at a minimum (e.g. started from a previous solution)? */
+        if (chi2 == 0.0 || gradient_cosine(fit, w, chi2) <= o.gtol)
             converged = 1;
         while (!converged && n_iter < o.max_iter) {
             status = gsl_multifit_nlinear_iterate(w);
@@ -802,18 +920,17 @@ int srx_fit_run(srx_fit *fit, const srx_fit_model *model, size_t n_points, const
                 break;
             }
             if (status == GSL_ENOPROG) {
-                /* no step reduces chi2 any more: a minimum to rounding */
-                converged = n_iter > 0;
+                /* no step reduces chi2 any more: a minimum to rounding if
+                 * we got here by steps, or if the residual is orthogonal to
+                 * the Jacobian to 1e-6 */
+                converged = n_iter > 0 || gradient_cosine(fit, w, chi2) <= 1e-6;
                 break;
             }
             if (status != GSL_SUCCESS)
                 break;
             n_iter++;
             chi2_old = chi2;
-            {
-                double fn = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w));
-                chi2 = fn * fn;
-            }
+            chi2 = sum_squares(gsl_multifit_nlinear_residual(w)->data, n);
             if (test_converged(fit, w, &o, chi2_old, chi2))
                 converged = 1;
         }
@@ -842,8 +959,9 @@ int srx_fit_run(srx_fit *fit, const srx_fit_model *model, size_t n_points, const
         if (final_jacobian(fit))
             return srxi_fail(diag, fit->cb_status, "fit: model callback failed (status %d)",
                              fit->cb_status);
-        /* the k x k covariance goes into ptmp-sized storage: use covariance
-         * buffer when given (np x np >= k x k), else jac (nmax*np >= k*k) */
+        /* the k x k covariance goes into the caller's buffer when given
+         * (np x np >= k x k), else into jac (nmax x np >= k x k), which
+         * is no longer needed */
         cov = covariance ? covariance : fit->jac;
         sing = singular || normal_inverse(fit, o.singular_tol, cov);
         if (sing) {
@@ -872,8 +990,8 @@ int srx_fit_run(srx_fit *fit, const srx_fit_model *model, size_t n_points, const
                 params[fit->free_idx[c]].error = v >= 0.0 ? sqrt(v) : NAN;
             }
             if (covariance) {
-                /* expand k x k (at the start of the buffer) to np x np in
-                 * place, from the last element backwards */
+                /* expand the k x k block (at the start of the buffer) to
+                 * np x np through the rinv scratch */
                 for (c = k; c-- > 0;)
                     for (j = k; j-- > 0;) {
                         double v = covariance[c * k + j] * scale;

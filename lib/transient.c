@@ -18,6 +18,9 @@
 #define RELAX_MIN_DECAY 0.95
 #define RELAX_MAX_PLATEAU 0.05
 
+/* lower bound of the fitted stretch (see the header) */
+#define STRETCH_MIN 0.05
+
 static const char *const experiment_names[SRX_EXPERIMENT_COUNT] = {
     "saturation_recovery", "inversion_recovery", "spin_lock", "longitudinal_decay"};
 
@@ -292,9 +295,12 @@ static double profile(const srx_transient_fitter *tf, int lin, double lnR, doubl
 {
     size_t i, n = tf->n;
     double Sw = 0, SE = 0, SEE = 0, Sy = 0, SyE = 0, Syy = 0, chi2, a = 0, b = 0;
+    const double R = exp(lnR);
     for (i = 0; i < n; i++) {
         double E, w = tf->w[i], yi = tf->y[i];
-        if (tf->t[i] > 0.0)
+        if (g == 1.0)
+            E = exp(-R * tf->t[i]);
+        else if (tf->t[i] > 0.0)
             E = exp(-exp(g * (tf->lt[i] + lnR)));
         else
             E = 1.0;
@@ -396,6 +402,39 @@ static double scan_rate(const srx_transient_fitter *tf, int lin, double lnR0, do
     return x;
 }
 
+/* First guess of ln R: where the signal, normalised between the means of
+ * its earliest and latest eighth, first crosses 1/e (interpolated in ln t);
+ * the geometric mean of the positive delays when that fails. */
+static double crossing_lnR(const srx_transient_fitter *tf, double fallback)
+{
+    size_t i, n = tf->n, m = n / 8 > 0 ? n / 8 : 1;
+    double y0 = 0.0, y1 = 0.0, prev_e = 1.0, prev_lt = 0.0;
+    int have_prev = 0;
+    for (i = 0; i < m; i++) {
+        y0 += tf->y[i];
+        y1 += tf->y[n - 1 - i];
+    }
+    y0 /= (double)m;
+    y1 /= (double)m;
+    if (!(fabs(y0 - y1) > 0.0))
+        return fallback;
+    for (i = 0; i < n; i++) {
+        double e = (tf->y[i] - y1) / (y0 - y1);
+        if (!(tf->t[i] > 0.0))
+            continue;
+        if (e < 0.36787944117144233) {
+            if (!have_prev || tf->lt[i] == prev_lt)
+                return -tf->lt[i];
+            return -(prev_lt + (prev_e - 0.36787944117144233) / (prev_e - e) *
+                                   (tf->lt[i] - prev_lt));
+        }
+        prev_e = e;
+        prev_lt = tf->lt[i];
+        have_prev = 1;
+    }
+    return fallback;
+}
+
 /* Start values into p[NP]; lin = the linear sub-problem of the model */
 static void start_values(srx_transient_fitter *tf, int lin, int offset, double p[NP])
 {
@@ -411,9 +450,13 @@ static void start_values(srx_transient_fitter *tf, int lin, int offset, double p
         }
     lo = log(1e-3 / tmax);
     hi = log(1e3 / tmin);
-    lnR = scan_rate(tf, lin, -slt / (double)npos, 1.0, lo, hi);
-    if (tf->shape == SRX_TRANSIENT_STRETCHED) {
-        /* Weibull plot of the normalised signal */
+    lnR = crossing_lnR(tf, -slt / (double)npos);
+    lnR = fmin(fmax(lnR, lo), hi);
+    if (tf->shape != SRX_TRANSIENT_STRETCHED) {
+        lnR = scan_rate(tf, lin, lnR, 1.0, lo, hi);
+    } else {
+        /* Weibull plot of the signal normalised by the linear parameters of
+         * a mono-exponential at the first guess of R */
         double Sx = 0, Sy = 0, Sxx = 0, Sxy = 0, cnt = 0;
         profile(tf, lin, lnR, 1.0, &a, &b);
         for (i = 0; i < n; i++) {
@@ -478,7 +521,7 @@ static void start_values(srx_transient_fitter *tf, int lin, int offset, double p
         } else { /* y = M0 - 2 f M0 E */
             double f = a != 0.0 ? -b / (2.0 * a) : 1.0;
             p[SRX_TRANSIENT_P_AMPLITUDE] = a;
-            p[SRX_TRANSIENT_P_INVERSION] = (f > 0.25 && f < 2.0) ? f : 1.0;
+            p[SRX_TRANSIENT_P_INVERSION] = (f > 0.25 && f < 1.75) ? f : 1.0;
         }
         break;
     default:
@@ -621,13 +664,20 @@ int srx_transient_fitter_run(srx_transient_fitter *tf, const double *delays_s, c
     if (fit_g) {
         P[SRX_TRANSIENT_P_STRETCH].fixed = 0;
         P[SRX_TRANSIENT_P_STRETCH].has_lower = P[SRX_TRANSIENT_P_STRETCH].has_upper = 1;
-        P[SRX_TRANSIENT_P_STRETCH].lower = 0.0;
+        P[SRX_TRANSIENT_P_STRETCH].lower = STRETCH_MIN;
         P[SRX_TRANSIENT_P_STRETCH].upper = 1.0;
     } else {
         P[SRX_TRANSIENT_P_STRETCH].value = 1.0;
     }
-    if (fit_f)
+    if (fit_f) {
+        /* f in (0, 2): without a bound, f E with E -> 0 is a degenerate
+         * direction (a huge f times a tiny E) that series without early
+         * delays can fall into */
         P[SRX_TRANSIENT_P_INVERSION].fixed = 0;
+        P[SRX_TRANSIENT_P_INVERSION].has_lower = P[SRX_TRANSIENT_P_INVERSION].has_upper = 1;
+        P[SRX_TRANSIENT_P_INVERSION].lower = 0.0;
+        P[SRX_TRANSIENT_P_INVERSION].upper = 2.0;
+    }
     else
         P[SRX_TRANSIENT_P_INVERSION].value = 1.0;
     if (fit_c)

@@ -119,9 +119,10 @@ static void closed_line(const double *x, const double *y, const double *s, size_
 START_TEST(linear_model_matches_closed_form)
 {
     /* A line is a linear least-squares problem: the engine must land on the
-     * closed-form solution to rounding (1e-10 relative: the LM iteration
-     * stops on the step test xtol = 1e-10 after the Gauss-Newton step, which
-     * is exact for a linear model), and its covariance must be
+     * closed-form solution to rounding (1e-10 relative with tight
+     * tolerances: the LM iteration stops on the step test xtol = 1e-10 after
+     * a Gauss-Newton step, which is exact for a linear model), and its
+     * covariance must be
      * (J^T W J)^-1 (weighted) or that times chi2/dof (unweighted). */
     enum { N = 12 };
     double x[N], y[N], s[N], a, b, vaa, vbb, vab, chi2, cov[4];
@@ -132,8 +133,13 @@ START_TEST(linear_model_matches_closed_form)
     srx_fit_param p[2];
     srx_fit_summary sum;
     srx_fit *f = make_fit(N, 2);
+    srx_fit_options tight;
     int weighted;
 
+    /* the default ftol (1e-10 of chi2, ~1e-5 standard uncertainties) stops
+     * before the last digits; here we want them: ftol at rounding level */
+    srx_fit_options_init(&tight);
+    tight.ftol = 1e-20;
     gsl_rng_set(r, 42);
     for (i = 0; i < N; i++) {
         x[i] = 0.3 * (double)i - 1.0;
@@ -148,7 +154,7 @@ START_TEST(linear_model_matches_closed_form)
         closed_line(x, y, sg, N, &a, &b, &vaa, &vbb, &vab, &chi2);
         srx_fit_param_init(&p[0], 0.0);
         srx_fit_param_init(&p[1], 1.0);
-        ck_assert_int_eq(srx_fit_run(f, &m, N, y, sg, p, NULL, &sum, cov, NULL), SRX_OK);
+        ck_assert_int_eq(srx_fit_run(f, &m, N, y, sg, p, &tight, &sum, cov, NULL), SRX_OK);
         scale = weighted ? 1.0 : chi2 / (N - 2);
         ck_assert_int_eq(sum.covariance_scaled, !weighted);
         ck_assert_int_eq(sum.weighted, weighted);
@@ -165,6 +171,14 @@ START_TEST(linear_model_matches_closed_form)
         srxt_assert_rel(cov[1], vab * scale, 1e-10);
         srxt_assert_rel(cov[2], vab * scale, 1e-10);
         srxt_assert_rel(p[0].error, sqrt(vaa * scale), 1e-10);
+        srxt_assert_rel(p[1].error, sqrt(vbb * scale), 1e-10);
+        /* started at the solution: converged at once, same numbers */
+        p[0].value = a;
+        p[1].value = b;
+        ck_assert_int_eq(srx_fit_run(f, &m, N, y, sg, p, NULL, &sum, NULL, NULL), SRX_OK);
+        ck_assert(sum.converged);
+        ck_assert_int_le(sum.n_iter, 1);
+        srxt_assert_rel(p[0].value, a, 1e-12);
         srxt_assert_rel(p[1].error, sqrt(vbb * scale), 1e-10);
     }
     srx_fit_free(f);
@@ -321,9 +335,9 @@ END_TEST
 
 START_TEST(bounds_are_respected)
 {
-    /* data want R = 2 but R is bounded to (0.1, 1): the result stays inside
-     * and approaches the upper bound; a lower bound likewise; log_scale with
-     * bounds (R in (1e-3, 1.5)) the same */
+    /* data want R = 2 but R is bounded to [0.1, 1]: the result lands on the
+     * upper bound; log_scale with bounds (R in [1e-3, 1.5]) the same; an
+     * open lower bound approached from inside; an inactive upper bound */
     enum { N = 20 };
     double t[N], y[N];
     size_t i;
@@ -346,10 +360,29 @@ START_TEST(bounds_are_respected)
     p[1].has_lower = p[1].has_upper = 1;
     p[1].lower = 0.1;
     p[1].upper = 1.0;
-    st = srx_fit_run(f, &m, N, y, NULL, p, NULL, &sum, NULL, NULL);
-    ck_assert(st == SRX_OK || st == SRX_ENOCONV);
-    ck_assert(p[1].value <= 1.0 && p[1].value > 0.99);
-    ck_assert(isfinite(p[1].error));
+    /* two-sided bounds are closed and the sine map converges onto them */
+    ck_assert_int_eq(srx_fit_run(f, &m, N, y, NULL, p, NULL, &sum, NULL, NULL), SRX_OK);
+    ck_assert(p[1].value <= 1.0 && p[1].value > 1.0 - 1e-9);
+    ck_assert(isfinite(p[1].error) && p[1].error > 0.0);
+    ck_assert_int_le(sum.n_iter, 15);
+
+    /* a start on a two-sided bound is allowed and the fit leaves it when
+     * the optimum is inside: bounds (0.1, 3) on R, start at 3, truth 2 */
+    srx_fit_param_init(&p[0], 1.0);
+    srx_fit_param_init(&p[1], 3.0);
+    srx_fit_param_init(&p[2], 0.0);
+    p[1].has_lower = p[1].has_upper = 1;
+    p[1].lower = 0.1;
+    p[1].upper = 3.0;
+    ck_assert_int_eq(srx_fit_run(f, &m, N, y, NULL, p, NULL, &sum, NULL, NULL), SRX_OK);
+    srxt_assert_rel(p[1].value, 2.0, 1e-9);
+
+    srx_fit_param_init(&p[0], 1.0);
+    srx_fit_param_init(&p[1], 0.5);
+    srx_fit_param_init(&p[2], 0.0);
+    p[1].has_lower = p[1].has_upper = 1;
+    p[1].lower = 0.1;
+    p[1].upper = 1.0;
 
     srx_fit_param_init(&p[0], 1.0);
     srx_fit_param_init(&p[1], 0.5);
@@ -358,9 +391,8 @@ START_TEST(bounds_are_respected)
     p[1].has_lower = p[1].has_upper = 1;
     p[1].lower = 1e-3;
     p[1].upper = 1.5;
-    st = srx_fit_run(f, &m, N, y, NULL, p, NULL, &sum, NULL, NULL);
-    ck_assert(st == SRX_OK || st == SRX_ENOCONV);
-    ck_assert(p[1].value <= 1.5 && p[1].value > 1.49);
+    ck_assert_int_eq(srx_fit_run(f, &m, N, y, NULL, p, NULL, &sum, NULL, NULL), SRX_OK);
+    ck_assert(p[1].value <= 1.5 && p[1].value > 1.5 - 1e-9);
 
     /* lower bound only: offset C forced above 0.2 while the truth is 0 */
     srx_fit_param_init(&p[0], 1.0);
@@ -674,6 +706,24 @@ START_TEST(singular_and_nonconvergence)
     ck_assert_int_eq(sum.n_iter, 1);
     ck_assert(isfinite(p[0].value) && isfinite(p[1].error) && p[1].value != 0.1);
 
+    /* a model that ignores its free parameters: SRX_ESINGULAR at once,
+     * values kept, uncertainties NaN, summary filled */
+    m.eval = sum_model;
+    m.user = x;
+    {
+        double zero_x[N];
+        for (i = 0; i < N; i++)
+            zero_x[i] = 0.0;
+        m.user = zero_x;
+        srx_fit_param_init(&p[0], 1.0);
+        srx_fit_param_init(&p[1], 2.0);
+        memset(&sum, 0, sizeof sum);
+        ck_assert_int_eq(srx_fit_run(f, &m, N, y, NULL, p, NULL, &sum, NULL, NULL),
+                         SRX_ESINGULAR);
+        ck_assert(sum.singular && p[0].value == 1.0 && isnan(p[1].error));
+        m.user = &d;
+    }
+
     /* NaN Jacobian: SRX_EDOM; failing callback: its code */
     m.eval = nan_jac_model;
     srx_fit_param_init(&p[0], 1.0);
@@ -810,6 +860,19 @@ START_TEST(fewer_points_than_allocated)
         srxt_assert_rel(p[i].error, q[i].error, 1e-12);
     }
     srxt_assert_rel(sp.chi2, sq.chi2, 1e-12);
+    /* as many points as parameters: exact interpolation, dof 0; without
+     * sigma the uncertainties cannot be scaled (NaN), with sigma they can */
+    srx_fit_param_init(&p[0], 0.0);
+    srx_fit_param_init(&p[1], 0.0);
+    ck_assert_int_eq(srx_fit_run(small, &m, 2, y, NULL, p, NULL, &sp, NULL, NULL), SRX_OK);
+    ck_assert_int_eq(sp.dof, 0);
+    ck_assert(isnan(sp.reduced_chi2) && isnan(p[0].error));
+    srxt_assert_rel(p[1].value, y[1] - y[0], 1e-12);
+    ck_assert_int_eq(srx_fit_run(small, &m, 2, y, s, p, NULL, &sp, NULL, NULL), SRX_OK);
+    /* line through (0, y0) and (1, y1) with sigma 0.1: var(a) = 0.01,
+     * var(b) = 0.02 */
+    srxt_assert_rel(p[0].error, 0.1, 1e-10);
+    srxt_assert_rel(p[1].error, sqrt(0.02), 1e-10);
     srx_fit_free(big);
     srx_fit_free(small);
 }

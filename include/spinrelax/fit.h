@@ -17,13 +17,19 @@
  * first q = ln p if `log_scale` is set (for parameters that span decades:
  * rates, tau0, K), otherwise q = p; then bounds on q are imposed by a smooth
  * one-to-one map:
- * - lower bound a only: q = a + exp(u);
- * - upper bound b only: q = b - exp(u);
- * - both: q = a + (b - a) / (1 + exp(-u)) (logistic);
+ * - lower bound a only: q = a + exp(u) (open: p > a);
+ * - upper bound b only: q = b - exp(u) (open: p < b);
+ * - both: q = a + (b - a) (1 + sin u) / 2 (closed: a <= p <= b; the sine
+ *   map of MINUIT, James and Roos 1975).  It reaches a and b at finite u,
+ *   where it is stationary, so a parameter whose optimum lies beyond a bound
+ *   converges onto the bound in a few iterations (an open map such as the
+ *   logistic would creep towards it for tens of iterations).  A start value
+ *   on a bound is moved inside by (b - a) * 2.5e-5 (at the bound itself the
+ *   fit could not leave it);
  * - none: q = u.
  * Bounds are given on p itself; with `log_scale` a lower bound <= 0 means
- * "no lower bound" (p > 0 holds anyway).  Bounds are strict: a free start
- * value must lie strictly inside them, and the result does too.
+ * "no lower bound" (p > 0 holds anyway).  A free start value must satisfy
+ * its bounds (strictly for one-sided ones).
  * `fixed` parameters keep their value exactly and get uncertainty 0.
  *
  * **Model callback** (#srx_fit_model_fn): the engine hands the callback the
@@ -47,7 +53,9 @@
  * parameters, and
  * - with sigma given: cov = (J^T W J)^-1 (the sigmas are taken as absolute);
  * - without sigma: cov = (J^T J)^-1 * chi2 / dof (scaled by the reduced
- *   chi-square, `covariance_scaled` = 1 in the summary).
+ *   chi-square, `covariance_scaled` = 1 in the summary); with dof = 0 (as
+ *   many points as free parameters) that scale, and so every uncertainty,
+ *   is NaN.
  * This equals the covariance of the internal variables carried through the
  * transformations by the chain rule (dp/du on both sides), but it is
  * computed directly in natural units, so it stays finite for a parameter
@@ -144,7 +152,7 @@ typedef struct srx_fit_options {
     int max_iter;        /**< maximum accepted iterations (default 200) */
     double xtol;         /**< step test: |du_j| <= xtol (|u_j| + xtol) for all free j (default 1e-10) */
     double gtol;         /**< gradient test: max_j |J_j . r| / (|J_j| |r|) <= gtol (default 1e-12) */
-    double ftol;         /**< chi2 test: relative decrease of chi2 in an accepted step <= ftol (default 1e-14) */
+    double ftol;         /**< chi2 tests: the relative decrease of chi2 in an accepted step, or the one a further Gauss-Newton step would bring (the Newton decrement), <= ftol (default 1e-10: what remains is then ~1e-5 standard uncertainties per parameter) */
     double singular_tol; /**< smallest relative |R_jj| of the equilibrated QR (default 1e-10) */
     double fd_step;      /**< relative finite-difference step, 0 = default (sqrt(eps) iterating, eps^(1/3) for the covariance) */
 } srx_fit_options;

@@ -28,23 +28,33 @@
  *
  * **Fitted quantities.**  The rate R (not T) is the parameter, fitted as
  * ln R (the engine's log_scale, see fit.h), so any rate from 1e-3 to 1e6
- * s^-1 and beyond fits alike; gamma is bounded to (0, 1) by a logistic map
- * (a fit whose data want gamma > 1 ends just below 1); M0, f and c are free.
+ * s^-1 and beyond fits alike; gamma is bounded to [0.05, 1] (the engine's
+ * sine map: a fit whose data want gamma > 1 ends at gamma = 1, with the
+ * uncertainty of an unconstrained gamma there; a transient with gamma <
+ * 0.05 would spread its decay from E = 0.9 to 0.1 over more than 25
+ * decades of time, which no delay list resolves), f to [0, 2] (without
+ * a bound a huge f times a vanishing E is a degenerate direction for series
+ * without early delays); M0 and c are free.
  * Standard uncertainties come from the covariance of srx_fit_run(): with
  * sigma given, (J^T W J)^-1; without sigma, scaled by the reduced
  * chi-square (`covariance_scaled` = 1).  Fixed or unused parameters report
  * an uncertainty of 0.
  *
  * **Starting values** are automatic.  The delays are sorted (a copy; any
- * order, repeats and t = 0 allowed); for a trial rate the linear parameters
- * (M0, c, f M0) have a closed-form least-squares solution, so the chi-square
- * profile over ln R is scanned from R = 1 / (geometric mean of the positive
- * delays) in factors of 2 until a minimum is bracketed (within
- * [1e-3 / t_max, 1e3 / t_min], t_min the smallest positive delay) and
- * refined by a parabola; for the stretched model gamma then comes from a
- * straight line through ln(-ln e(t)) against ln t (e the signal normalised
- * by the profile's linear parameters, points with 0.05 < e < 0.95), clamped
- * to [0.25, 0.95], and R is rescanned with that gamma.
+ * order, repeats and t = 0 allowed).  A first guess of R is where the
+ * signal, normalised between the means of its earliest and latest eighth,
+ * first crosses 1/e (interpolated in ln t), or 1 / (geometric mean of the
+ * positive delays) if it never does.  For a trial rate the linear
+ * parameters (M0, c, f M0) have a closed-form least-squares solution, so the
+ * chi-square profile over ln R is scanned from the guess in factors of 2
+ * until a minimum is bracketed (within [1e-3 / t_max, 1e3 / t_min], t_min
+ * the smallest positive delay) and refined by a parabola.  For the
+ * stretched model gamma and R first come from a straight line through
+ * ln(-ln e(t)) against ln t, e the signal normalised by the linear
+ * parameters at the first guess (points with 0.05 < e < 0.95; gamma clamped
+ * to [0.25, 0.95]), and the scan then runs with that gamma.  The
+ * bi-exponential starts from the mono-exponential R as R_a = 2 R,
+ * R_b = 0.75 R (equal rates are a saddle point).
  *
  * **Not relaxing within the delays (#SRX_ENORELAX).**  After the fit, let
  * t_max be the largest delay and t_min the smallest positive delay.  The
@@ -105,7 +115,7 @@ SRX_API int srx_transient_experiment_parse(const char *name, srx_experiment *exp
 /** @brief Relaxation function E(t). */
 typedef enum srx_transient_shape {
     SRX_TRANSIENT_EXPONENTIAL = 0, /**< exp(-t R) (gamma = 1) */
-    SRX_TRANSIENT_STRETCHED = 1,   /**< exp(-(t R)^gamma), gamma fitted in (0, 1) */
+    SRX_TRANSIENT_STRETCHED = 1,   /**< exp(-(t R)^gamma), gamma fitted in [0.05, 1] */
     SRX_TRANSIENT_BIEXP_SPIN32 = 2 /**< 0.2 exp(-R t) + 0.8 exp(-R2 t) (Hubbard 1970) */
 } srx_transient_shape;
 
