@@ -931,10 +931,12 @@ static int cmp_spoint(const void *a, const void *b)
 /* Default domain of the shape of each model (open interval). */
 static void shape_domain(srx_spectral_kind k, double *lo, double *hi)
 {
+    /* the engine's two-sided bounds are closed: keep the lower ends inside
+     * the models' open domains (beta > 1, eps > 0, alpha > 0) */
     switch (k) {
-    case SRX_SPECTRAL_ASYMMETRIC: *lo = 1.0; *hi = 2.0; break;
+    case SRX_SPECTRAL_ASYMMETRIC: *lo = 1.001; *hi = 2.0; break;
     case SRX_SPECTRAL_COLE_DAVIDSON:
-    case SRX_SPECTRAL_COLE_COLE: *lo = 0.0; *hi = 1.0; break;
+    case SRX_SPECTRAL_COLE_COLE: *lo = 0.001; *hi = 1.0; break;
     case SRX_SPECTRAL_GAUSS_EA: *lo = 0.0; *hi = 1.0; break;
     default: *lo = -1.0; *hi = 1.0; break;
     }

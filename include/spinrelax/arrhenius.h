@@ -250,10 +250,12 @@ SRX_API void srx_peakfit_free(srx_peakfit *pf);
  *        parameters of 1 to 3 processes, plus one background per frame.
  *
  * Residuals ln R_obs - ln R_model, sigma = rate_err/rate (see the file
- * comment).  Parameters: Ea in (0, 5) eV (linear), tau0 and K on log
- * scale, the shape in the model's open domain (asymmetric (1, 2),
- * Cole-Davidson and Cole-Cole (0, 1), gauss-ea (0, 1) eV; BPP: none),
- * background amplitude on log scale and power-law exponent in (-2, 12).
+ * comment).  Parameters: Ea in [0, 5] eV (linear), tau0 and K on log
+ * scale, the shape in the model's domain (asymmetric [1.001, 2],
+ * Cole-Davidson and Cole-Cole [0.001, 1], gauss-ea [0, 1] eV; BPP: none),
+ * background amplitude on log scale, power-law exponent in [-2, 12],
+ * Arrhenius background energy in [0, 2] eV (the engine's two-sided bounds
+ * are closed: a shape may converge onto its Lorentzian limit).
  * User constraints (fixed values, guesses, bounds) override these.
  *
  * Starting values are automatic (see lib/arrhenius.c, "Starting values"):
