@@ -210,19 +210,9 @@ int srx_arrhenius_fit_flank(size_t n, const double *temperature_k, const double 
             return srxi_fail(diag, SRX_ESINGULAR, "arrhenius: degenerate abscissae");
         }
     }
-    {
-        /* Start near, not at, the closed-form solution: the engine reports
-         * ENOCONV when its very first step can make no progress (a start at
-         * the exact minimum of this linear problem).  Tilt the line by 1e-3
-         * about the centroid of the points; LM lands on the minimum in one
-         * step and then meets its gradient test. */
-        double xm = 0;
-        for (i = 0; i < m; i++)
-            xm += x[i];
-        xm /= (double)m;
-        status = engine_line(m, x, y, s, lf.c0 - 1e-3 * lf.c1 * xm, lf.c1 * (1 + 1e-3), c, cov,
-                             &sum, diag);
-    }
+    /* start from the closed form: the engine confirms the minimum (its
+     * Newton-decrement test) and computes the covariance */
+    status = engine_line(m, x, y, s, lf.c0, lf.c1, c, cov, &sum, diag);
     free(buf);
     if (status && status != SRX_ENOCONV)
         return status;
