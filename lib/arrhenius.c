@@ -1115,6 +1115,11 @@ static int check_options(const srx_peakfit_options *o, srx_diag *diag)
     int j;
     if ((int)o->model < 0 || (int)o->model >= SRX_SPECTRAL_NKINDS)
         return srxi_fail(diag, SRX_EINVAL, "peakfit: unknown model %d", (int)o->model);
+    if (o->mixed_models)
+        for (j = 0; j < o->n_processes && j < SRX_MAX_PROCESSES; j++)
+            if ((int)o->process_model[j] < 0 || (int)o->process_model[j] >= SRX_SPECTRAL_NKINDS)
+                return srxi_fail(diag, SRX_EINVAL, "peakfit: unknown model %d of process %d",
+                                 (int)o->process_model[j], j + 1);
     if (o->n_processes < 1 || o->n_processes > SRX_MAX_PROCESSES)
         return srxi_fail(diag, SRX_EDOM, "peakfit: n_processes = %d outside 1..%d",
                          o->n_processes, SRX_MAX_PROCESSES);
@@ -1278,7 +1283,7 @@ static int make_starts(srx_peakfit *pf, const srx_rate_data *d, const srx_peakfi
 {
     double shapes[3], eas[4], places[3];
     int nshape, ish, nea, iea, npl, ipl, ncand = 0, g, prim = -1, sec = -1;
-    const srx_spectral_kind mk = o->model;
+    const srx_spectral_kind mk = ctx->base.process[0].kind;
     const group *P;
     size_t n = d->n;
 
@@ -1378,7 +1383,16 @@ static int make_starts(srx_peakfit *pf, const srx_rate_data *d, const srx_peakfi
                         double tau2 = tau_at_peak(mk, sh, P, t2);
                         p[SRX_RATES_P_EA(q)] = e2;
                         p[SRX_RATES_P_TAU0(q)] = tau2 * exp(-e2 / (KB * t2));
-                        p[SRX_RATES_P_SHAPE(q)] = sh;
+                        if (ctx->base.process[q].kind == mk) {
+                            p[SRX_RATES_P_SHAPE(q)] = sh;
+                        } else {
+                            double g3[3];
+                            int ng3 = shape_grid(ctx->base.process[q].kind, g3);
+                            p[SRX_RATES_P_SHAPE(q)] = g3[ng3 / 2];
+                        }
+                        if (o->constraint[SRX_RATES_P_SHAPE(q)].fixed ||
+                            o->constraint[SRX_RATES_P_SHAPE(q)].has_guess)
+                            p[SRX_RATES_P_SHAPE(q)] = o->constraint[SRX_RATES_P_SHAPE(q)].value;
                         p[SRX_RATES_P_COUPLING(q)] = k * kf[(c / 6) % 2];
                     }
                     for (ibg = 0; ibg < (o->background != SRX_BACKGROUND_NONE ? 2 : 1); ibg++) {
@@ -1593,7 +1607,7 @@ int srx_peakfit_run(srx_peakfit *pf, const srx_rate_data *data, const srx_peakfi
     ctx.pf = pf;
     ctx.base.n_processes = o->n_processes;
     for (q = 0; q < o->n_processes; q++)
-        ctx.base.process[q].kind = o->model;
+        ctx.base.process[q].kind = o->mixed_models ? o->process_model[q] : o->model;
     if (have_r1)
         ctx.base.background_r1.kind = o->background;
     if (have_r1rho)
@@ -1605,7 +1619,8 @@ int srx_peakfit_run(srx_peakfit *pf, const srx_rate_data *data, const srx_peakfi
         for (q = 0; q < o->n_processes; q++) {
             p0[SRX_RATES_P_EA(q)] = 0.3;
             p0[SRX_RATES_P_TAU0(q)] = 1e-12;
-            p0[SRX_RATES_P_SHAPE(q)] = o->model == SRX_SPECTRAL_ASYMMETRIC ? 1.5 : 0.5;
+            p0[SRX_RATES_P_SHAPE(q)] =
+                ctx.base.process[q].kind == SRX_SPECTRAL_ASYMMETRIC ? 1.5 : 0.5;
             p0[SRX_RATES_P_COUPLING(q)] = 1e9;
         }
         p0[SRX_RATES_P_BG_R1_AMPLITUDE] = p0[SRX_RATES_P_BG_R1RHO_AMPLITUDE] = 1e-3;
@@ -1663,7 +1678,7 @@ int srx_peakfit_run(srx_peakfit *pf, const srx_rate_data *data, const srx_peakfi
     /* fill the result */
     params_to_model(bestp, &ctx.base, &result->model);
     for (q = 0; q < o->n_processes; q++)
-        if (o->model == SRX_SPECTRAL_BPP)
+        if (ctx.base.process[q].kind == SRX_SPECTRAL_BPP)
             result->model.process[q].shape = 0.0;
     memcpy(result->covariance, bestcov, sizeof bestcov);
     for (j = 0; j < NP; j++) {
@@ -1678,8 +1693,8 @@ int srx_peakfit_run(srx_peakfit *pf, const srx_rate_data *data, const srx_peakfi
         pr->ea_err_ev = result->error[ie];
         pr->tau0_s = bestp[it];
         pr->tau0_err_s = result->error[it];
-        pr->beta = o->model == SRX_SPECTRAL_BPP ? 1.0 : bestp[is];
-        pr->beta_err = o->model == SRX_SPECTRAL_BPP ? 0.0 : result->error[is];
+        pr->beta = ctx.base.process[q].kind == SRX_SPECTRAL_BPP ? 1.0 : bestp[is];
+        pr->beta_err = ctx.base.process[q].kind == SRX_SPECTRAL_BPP ? 0.0 : result->error[is];
         pr->coupling_per_s2 = bestp[ik];
         pr->coupling_err_per_s2 = result->error[ik];
         pr->ea_tau0_correlation = bestcov[ie * NP + it] / (result->error[ie] * result->error[it]);
@@ -1687,7 +1702,7 @@ int srx_peakfit_run(srx_peakfit *pf, const srx_rate_data *data, const srx_peakfi
         {
             /* low-T flank energy f(Ea, shape) and its propagated uncertainty */
             double g0 = 1.0, g1 = 0.0, sh = bestp[is], e = bestp[ie];
-            switch (o->model) {
+            switch (ctx.base.process[q].kind) {
             case SRX_SPECTRAL_ASYMMETRIC: g0 = sh - 1.0; g1 = e; break;
             case SRX_SPECTRAL_COLE_DAVIDSON:
             case SRX_SPECTRAL_COLE_COLE: g0 = sh; g1 = e; break;
@@ -1696,7 +1711,7 @@ int srx_peakfit_run(srx_peakfit *pf, const srx_rate_data *data, const srx_peakfi
             pr->flank_low_ea_ev = g0 * e;
             (void)g1;
             pr->flank_low_ea_err_ev = flank_error(
-                pf, &ctx, n, bestp, fp, q, o->model,
+                pf, &ctx, n, bestp, fp, q, ctx.base.process[q].kind,
                 bestsum.covariance_scaled ? bestsum.reduced_chi2 : 1.0);
             if (bestsum.singular)
                 pr->flank_low_ea_err_ev = NAN;

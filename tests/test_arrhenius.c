@@ -786,6 +786,54 @@ START_TEST(peak_two_processes)
 }
 END_TEST
 
+/* Figure 6b-like: a liquid-like BPP process (T1 maximum at 253 K, 0.28 eV)
+ * and a solid asymmetric process (high-T Ea 0.6 eV, beta 1.333: low-T flank
+ * 0.20 eV; T1rho maximum above 500 K), power-law backgrounds, 3 % noise,
+ * T1 and T1rho at 180-480 K, mixed models, automatic starts.  Each energy
+ * within 4 sigma (one fixed draw). */
+START_TEST(peak_fig6b_mixed)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    dataset d;
+    srx_rate_model m;
+    srx_rate_data x;
+    srx_peakfit_result res;
+    srx_peakfit_options o;
+    gsl_rng_set(rng, 3);
+    srx_rate_model_init(&m);
+    m.n_processes = 2;
+    m.process[0].kind = SRX_SPECTRAL_BPP;
+    m.process[0].ea_ev = 0.28;
+    m.process[0].tau0_s = 0.6158 / (TWO_PI * NU0) * exp(-0.28 / (KB * 253));
+    m.process[0].coupling_per_s2 = 3e8;
+    m.process[1].kind = SRX_SPECTRAL_ASYMMETRIC;
+    m.process[1].shape = 1.333;
+    m.process[1].ea_ev = 0.6;
+    m.process[1].tau0_s = 0.566 / (TWO_PI * NU1) * exp(-0.6 / (KB * 520));
+    m.process[1].coupling_per_s2 = 2e9;
+    m.background_r1.kind = m.background_r1rho.kind = SRX_BACKGROUND_POWERLAW;
+    m.background_r1.amplitude = 1e-7;
+    m.background_r1.exponent = 2;
+    m.background_r1rho.amplitude = 2e-5;
+    m.background_r1rho.exponent = 2;
+    make_rates(&d, &m, 40, 40, 180, 480, 0.03, rng);
+    x = as_data(&d, 1);
+    srx_peakfit_options_init(&o);
+    o.n_processes = 2;
+    o.mixed_models = 1;
+    o.process_model[0] = SRX_SPECTRAL_BPP;
+    o.process_model[1] = SRX_SPECTRAL_ASYMMETRIC;
+    ck_assert_int_eq(srx_arrhenius_fit_peak(&x, &o, &res, NULL), SRX_OK);
+    ck_assert_int_eq(res.model.process[0].kind, SRX_SPECTRAL_BPP);
+    ck_assert_int_eq(res.model.process[1].kind, SRX_SPECTRAL_ASYMMETRIC);
+    ck_assert(fabs(res.process[0].ea_ev - 0.28) < 4 * res.process[0].ea_err_ev);
+    ck_assert(fabs(res.process[1].ea_ev - 0.6) < 4 * res.process[1].ea_err_ev);
+    ck_assert(fabs(res.process[1].flank_low_ea_ev - 0.2) < 4 * res.process[1].flank_low_ea_err_ev);
+    ck_assert(res.reduced_chi2 < 1.5);
+    gsl_rng_free(rng);
+}
+END_TEST
+
 typedef struct thread_job {
     const srx_rate_data *data;
     srx_peakfit_result res;
@@ -857,6 +905,10 @@ START_TEST(peak_bad_input)
     o.n_processes = 4;
     ck_assert_int_eq(srx_arrhenius_fit_peak(&x, &o, &res, NULL), SRX_EDOM);
     srx_peakfit_options_init(&o);
+    o.mixed_models = 1;
+    o.process_model[0] = (srx_spectral_kind)-1;
+    ck_assert_int_eq(srx_arrhenius_fit_peak(&x, &o, &res, NULL), SRX_EINVAL);
+    srx_peakfit_options_init(&o);
     o.model = (srx_spectral_kind)17;
     ck_assert_int_eq(srx_arrhenius_fit_peak(&x, &o, &res, NULL), SRX_EINVAL);
     srx_peakfit_options_init(&o);
@@ -919,6 +971,7 @@ int main(void)
     tcase_add_test(tc, peak_unweighted);
     tcase_add_test(tc, peak_constraints);
     tcase_add_test(tc, peak_two_processes);
+    tcase_add_test(tc, peak_fig6b_mixed);
     tcase_add_test(tc, peak_threads);
     tcase_add_test(tc, peak_bad_input);
     suite_add_tcase(s, tc);

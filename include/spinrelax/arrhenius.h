@@ -166,6 +166,8 @@ typedef struct srx_peakfit_constraint {
 /** @brief Options of a global peak fit (srx_peakfit_options_init() sets defaults). */
 typedef struct srx_peakfit_options {
     srx_spectral_kind model;         /**< spectral density of every process (default asymmetric) */
+    int mixed_models;                /**< nonzero: process p uses process_model[p] instead of `model` */
+    srx_spectral_kind process_model[SRX_MAX_PROCESSES]; /**< per-process models when mixed_models */
     int n_processes;                 /**< 1 .. #SRX_MAX_PROCESSES (default 1) */
     srx_background_kind background;  /**< per frame with data: none, power law (default) or Arrhenius */
     srx_peakfit_constraint constraint[SRX_RATES_NPARAM]; /**< fixed values, guesses, bounds (default none) */
