@@ -379,7 +379,7 @@ int srx_arrhenius_find_flank(size_t n, const double *temperature_k, const double
         return srxi_fail(diag, SRX_EINVAL, "arrhenius: unknown flank side %d", (int)side);
     if (n < 4)
         return srxi_fail(diag, SRX_ENODATA, "arrhenius: %zu points, need at least 4", n);
-    pt = malloc(n * sizeof *pt + 4 * n * sizeof(double));
+    pt = malloc(n * sizeof *pt + (4 * n + 5 * (n + 1)) * sizeof(double));
     if (!pt)
         return srxi_fail(diag, SRX_ENOMEM, "arrhenius: out of memory");
     x = (double *)(pt + n);
@@ -429,9 +429,15 @@ int srx_arrhenius_find_flank(size_t n, const double *temperature_k, const double
     }
     sgn = side == SRX_FLANK_LOW_T ? -1.0 : 1.0;
     /* 2. seed: steepest window of w points */
-    w = m / 2;
-    if (w > 5)
+    /* shortest window: m/8 points, at least 5 (3 on short sides), at most
+     * m/2.  Growing with m keeps the maximum over the O(m^2) windows from
+     * picking an upward noise fluctuation of a short window when the
+     * sampling is dense. */
+    w = m / 8;
+    if (w < 5)
         w = 5;
+    if (w > m / 2)
+        w = m / 2;
     if (w < 3)
         w = 3;
     for (i = lo; i + w - 1 <= hi; i++) {
@@ -456,15 +462,29 @@ int srx_arrhenius_find_flank(size_t n, const double *temperature_k, const double
      * point exceeds kappa times the precision it brings, so the bias stays
      * at the level of the reported uncertainty. */
     {
-        double bestl = -INFINITY;
+        /* prefix sums of w, w x, w x^2 (x centred): O(1) slope per window */
+        double bestl = -INFINITY, xc = 0.5 * (x[0] + x[n - 1]);
+        double *ps = scr + n; /* 5 (n + 1) doubles */
         size_t i2;
+        for (i = 0; i < 5; i++)
+            ps[i] = 0;
+        for (i = 0; i < n; i++) {
+            double wt = 1.0 / (s[i] * s[i]), u = x[i] - xc, *q0 = ps + 5 * i, *q1 = q0 + 5;
+            q1[0] = q0[0] + wt;
+            q1[1] = q0[1] + wt * u;
+            q1[2] = q0[2] + wt * u * u;
+            q1[3] = q0[3] + wt * y[i];
+            q1[4] = q0[4] + wt * u * y[i];
+        }
         for (i = lo; i + w - 1 <= hi; i++) {
             for (i2 = i + w - 1; i2 <= hi; i2++) {
-                line lf;
-                double l;
-                if (line_fit(x, y, s, i, i2, &lf))
+                const double *q0 = ps + 5 * i, *q1 = ps + 5 * (i2 + 1);
+                double l, sw = q1[0] - q0[0], sx = q1[1] - q0[1], sxx = q1[2] - q0[2],
+                          sy = q1[3] - q0[3], sxy = q1[4] - q0[4], det = sw * sxx - sx * sx;
+                if (!(det > 1e-14 * sw * sxx))
                     continue;
-                l = sgn * lf.c1 - FLANK_KAPPA * sqrt(lf.v11);
+                /* lower bound slope - kappa u(slope), u^2 = sw / det */
+                l = sgn * (sw * sxy - sx * sy) / det - FLANK_KAPPA * sqrt(sw / det);
                 if (!(l > bestl))
                     continue;
                 if (!window_straight(x, y, s, i, i2))

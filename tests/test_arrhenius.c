@@ -293,6 +293,41 @@ START_TEST(flank_auto_high_side)
 }
 END_TEST
 
+/* Dense sampling (600 points, 1 % noise, BPP T1 peak at 500 K, background
+ * equal to the diffusive rate at 240 K): the window choice must not pick
+ * an upward fluctuation of a short window; Ea within 4 sigma. */
+START_TEST(flank_dense)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    srx_rate_model m;
+    static double t[600], r[600];
+    srx_flank_result f;
+    double rd;
+    int i;
+    gsl_rng_set(rng, 17);
+    srx_rate_model_init(&m);
+    m.n_processes = 1;
+    m.process[0].kind = SRX_SPECTRAL_BPP;
+    m.process[0].ea_ev = 0.4;
+    m.process[0].tau0_s = 0.6158 / (TWO_PI * NU0) * exp(-0.4 / (KB * 500));
+    m.process[0].coupling_per_s2 = 1e10;
+    srx_rates_r1(&m, 240, NU0, &rd, NULL);
+    m.background_r1.kind = SRX_BACKGROUND_POWERLAW;
+    m.background_r1.exponent = 2;
+    m.background_r1.amplitude = rd / (240.0 * 240.0);
+    for (i = 0; i < 600; i++) {
+        t[i] = 200 + 500.0 * i / 599.0;
+        srx_rates_r1(&m, t[i], NU0, &r[i], NULL);
+        r[i] *= exp(0.01 * gsl_ran_gaussian(rng, 1));
+    }
+    ck_assert_int_eq(srx_arrhenius_find_flank(600, t, r, NULL, SRX_FLANK_LOW_T, &f, NULL), SRX_OK);
+    ck_assert_msg(fabs(f.ea_ev - 0.4) < 4 * f.ea_err_ev, "Ea %g +- %g over %g-%g K", f.ea_ev,
+                  f.ea_err_ev, f.tmin_k, f.tmax_k);
+    ck_assert(f.tmax_k < 500);
+    gsl_rng_free(rng);
+}
+END_TEST
+
 START_TEST(flank_bad_input)
 {
     double t[5] = {200, 210, 220, 230, 240}, r[5] = {1, 2, 3, 4, 5}, e[5] = {.1, .1, .1, .1, .1};
@@ -952,6 +987,7 @@ int main(void)
     tcase_add_test(tc, flank_against_closed_form);
     tcase_add_test(tc, flank_auto_range);
     tcase_add_test(tc, flank_auto_high_side);
+    tcase_add_test(tc, flank_dense);
     tcase_add_test(tc, flank_bad_input);
     suite_add_tcase(s, tc);
     tc = tcase_create("conductivity");

@@ -103,9 +103,9 @@ SRX_API int srx_arrhenius_fit_flank(size_t n, const double *temperature_k,
  *    the largest rate (the maximum itself is never used).  The noise level
  *    is sigma(ln R) = rate_err/rate, or without errors a robust estimate
  *    from second differences of ln R along T (median |d2| / (0.6745 sqrt 6)).
- * 2. Seed: among all windows of w = max(3, min(5, m/2)) consecutive points
- *    (m = points on that side), the one with the steepest slope toward the
- *    maximum.  Background (on the far side) and the rounding of the top
+ * 2. Seed: among all windows of w consecutive points (m = points on that
+ *    side; w = m/8, at least 5, at most m/2, at least 3), the one with the
+ *    steepest slope toward the maximum.  Background (on the far side) and the rounding of the top
  *    both make the local slope shallower, so the steepest window sits in
  *    the straight part of the flank.
  * 3. Window: of all windows of at least w consecutive points that are
