@@ -97,17 +97,17 @@ SRX_API int srx_arrhenius_fit_flank(size_t n, const double *temperature_k,
 /**
  * @brief Find the straight flank on one side of the rate maximum and fit it.
  *
- * Algorithm (a seeded, residual-tested growth; robust to a background on
- * the far side and to the curvature near the peak top):
+ * Algorithm (a search over all windows, robust to a background on the far
+ * side and to the curvature near the peak top):
  * 1. Sort by T; the points of the flank are those on the requested side of
  *    the largest rate (the maximum itself is never used).  The noise level
  *    is sigma(ln R) = rate_err/rate, or without errors a robust estimate
  *    from second differences of ln R along T (median |d2| / (0.6745 sqrt 6)).
  * 2. Seed: among all windows of w consecutive points (m = points on that
  *    side; w = m/8, at least 5, at most m/2, at least 3), the one with the
- *    steepest slope toward the maximum.  Background (on the far side) and the rounding of the top
- *    both make the local slope shallower, so the steepest window sits in
- *    the straight part of the flank.
+ *    steepest slope toward the maximum (the fallback of step 3).
+ *    Background (on the far side) and the rounding of the top both make
+ *    the local slope shallower, so the steepest part is the flank.
  * 3. Window: of all windows of at least w consecutive points that are
  *    straight (chi2 upper-tail probability > 0.01; adding a quadratic term
  *    lowers chi2 by less than 4, quadratic plus cubic by less than 6), the
@@ -260,13 +260,15 @@ SRX_API void srx_peakfit_free(srx_peakfit *pf);
  * are closed: a shape may converge onto its Lorentzian limit).
  * User constraints (fixed values, guesses, bounds) override these.
  *
- * Starting values are automatic (see lib/arrhenius.c, "Starting values"):
- * each (kind, frequency) group of rates gives its maximum (a parabola in
- * ln R versus 1/T through the three highest points) and the steepest slope
- * of each flank; for a trial shape the position of the maximum in units of
- * omega tau and its height in units of K/omega are found numerically from
- * the model (for BPP T1 these are omega0 tau = 0.6158 and 1.4252, as in
- * physics.md), giving tau at the peak temperature and K; Ea comes from two
+ * Starting values are automatic (make_starts() in lib/arrhenius.c): each
+ * (kind, frequency) group of rates gives its maximum (a parabola in ln R
+ * versus 1/T through the largest rate and its neighbours) and the steepest
+ * 3-point slope of each flank; for a trial shape the position of the
+ * maximum in units of omega tau is found numerically from the model (grid
+ * and golden section; for BPP T1 it is omega0 tau = 0.6158, physics.md),
+ * giving tau at the peak temperature, and K follows from the height (the
+ * model with K = 1 matched to the largest rate: for BPP T1 at the maximum
+ * R = 1.4252 K / omega0).  Ea comes from two
  * peaks at different frequencies when available, otherwise from the flank
  * slopes through the model's flank relations ((beta - 1) Ea on the
  * low-T side of the asymmetric model, eps Ea for Cole-Davidson, ...).
@@ -278,7 +280,10 @@ SRX_API void srx_peakfit_free(srx_peakfit *pf);
  * the best `max_starts` are refined, the lowest chi2 wins.
  *
  * Uncertainties: covariance of the engine (absolute with rate errors,
- * scaled without).  Optionally a residual bootstrap (n_bootstrap
+ * scaled without).  The low-T flank energy (`flank_low_ea_ev`) gets its
+ * uncertainty from the covariance recomputed with that energy as a
+ * parameter (no cancellation when Ea and the shape are nearly degenerate,
+ * as on flank-only data).  Optionally a residual bootstrap (n_bootstrap
  * resamples of the standardized log residuals, gsl mt19937 seeded with
  * `seed`, refit from the best fit) and the profile-likelihood interval of
  * each Ea (Ea fixed on a bracket, the rest refitted; ends where chi2 rises
