@@ -56,10 +56,12 @@ int srx_transport_ngai_n_err(double e_short_ev, double e_short_err_ev, double e_
     return SRX_OK;
 }
 
-static int check_dimension(int d, srx_diag *diag)
+static int check_dimension(int *d, srx_diag *diag)
 {
-    if (d < 1 || d > 3)
-        return srxi_fail(diag, SRX_EDOM, "transport: dimension = %d must be 1, 2 or 3", d);
+    if (*d == 0)
+        *d = 3; /* default: isotropic 3D diffusion */
+    if (*d < 1 || *d > 3)
+        return srxi_fail(diag, SRX_EDOM, "transport: dimension = %d must be 1, 2 or 3 (0: 3)", *d);
     return SRX_OK;
 }
 
@@ -71,7 +73,7 @@ int srx_transport_diffusion_from_rate(double jump_distance_m, double jump_rate_p
         return srxi_fail(diag, SRX_EINVAL, "transport: NULL output for D");
     CHECK(jump_distance_m, "jump_distance_m", 1);
     CHECK(jump_rate_per_s, "jump_rate_per_s", 1);
-    if (check_dimension(dimension, diag))
+    if (check_dimension(&dimension, diag))
         return SRX_EDOM;
     /* D = a^2 / (2 d tau) */
     d = jump_distance_m * jump_distance_m * jump_rate_per_s / (2.0 * dimension);
@@ -89,7 +91,7 @@ int srx_transport_rate_from_diffusion(double jump_distance_m, double diffusion_m
         return srxi_fail(diag, SRX_EINVAL, "transport: NULL output for the jump rate");
     CHECK(jump_distance_m, "jump_distance_m", 1);
     CHECK(diffusion_m2_per_s, "diffusion_m2_per_s", 1);
-    if (check_dimension(dimension, diag))
+    if (check_dimension(&dimension, diag))
         return SRX_EDOM;
     r = 2.0 * dimension * diffusion_m2_per_s / (jump_distance_m * jump_distance_m);
     if (!srxi_isfinite(r))
@@ -98,7 +100,7 @@ int srx_transport_rate_from_diffusion(double jump_distance_m, double diffusion_m
     return SRX_OK;
 }
 
-static int check_ne(double density, double z, double t, double haven, srx_diag *diag)
+static int check_ne(double density, double z, double t, double *haven, srx_diag *diag)
 {
     CHECK(density, "carrier_density_per_m3", 1);
     if (isnan(z) || isinf(z))
@@ -106,7 +108,9 @@ static int check_ne(double density, double z, double t, double haven, srx_diag *
     if (z == 0.0)
         return srxi_fail(diag, SRX_EDOM, "transport: charge_number must be nonzero");
     CHECK(t, "temperature_k", 1);
-    CHECK(haven, "haven_ratio", 1);
+    if (*haven == 0.0)
+        *haven = 1.0; /* no Haven ratio */
+    CHECK(*haven, "haven_ratio", 1);
     return SRX_OK;
 }
 
@@ -120,7 +124,7 @@ int srx_transport_conductivity_from_diffusion(double diffusion_m2_per_s,
     if (!conductivity_s_per_m)
         return srxi_fail(diag, SRX_EINVAL, "transport: NULL output for sigma");
     CHECK(diffusion_m2_per_s, "diffusion_m2_per_s", 0);
-    status = check_ne(carrier_density_per_m3, charge_number, temperature_k, haven_ratio, diag);
+    status = check_ne(carrier_density_per_m3, charge_number, temperature_k, &haven_ratio, diag);
     if (status)
         return status;
     q = charge_number * SRX_ELEMENTARY_CHARGE_C;
@@ -142,7 +146,7 @@ int srx_transport_diffusion_from_conductivity(double conductivity_s_per_m,
     if (!diffusion_m2_per_s)
         return srxi_fail(diag, SRX_EINVAL, "transport: NULL output for D");
     CHECK(conductivity_s_per_m, "conductivity_s_per_m", 0);
-    status = check_ne(carrier_density_per_m3, charge_number, temperature_k, haven_ratio, diag);
+    status = check_ne(carrier_density_per_m3, charge_number, temperature_k, &haven_ratio, diag);
     if (status)
         return status;
     q = charge_number * SRX_ELEMENTARY_CHARGE_C;

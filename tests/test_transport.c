@@ -38,6 +38,9 @@ START_TEST(diffusion_from_rate)
     srxt_assert_rel(d, 6.25e-20 * 1e9 / 2.0, 1e-14);
     ck_assert_int_eq(srx_transport_rate_from_diffusion(2.5e-10, d, 1, &r, NULL), SRX_OK);
     srxt_assert_rel(r, 1e9, 1e-14);
+    /* dimension 0: the default d = 3 */
+    ck_assert_int_eq(srx_transport_diffusion_from_rate(2.5e-10, 1e9, 0, &d, NULL), SRX_OK);
+    srxt_assert_rel(d, 6.25e-20 * 1e9 / 6.0, 1e-14);
 }
 END_TEST
 
@@ -57,6 +60,10 @@ START_TEST(nernst_einstein)
     ck_assert_int_eq(srx_transport_diffusion_from_conductivity(s, 1e28, 2, 300, 0.5, &d, NULL),
                      SRX_OK);
     srxt_assert_rel(d, 1e-12, 1e-14);
+    /* Haven ratio 0: none */
+    ck_assert_int_eq(srx_transport_conductivity_from_diffusion(1e-12, 1e28, 1, 300, 0, &s, NULL),
+                     SRX_OK);
+    srxt_assert_rel(s, ref, 1e-14);
 }
 END_TEST
 
@@ -74,14 +81,14 @@ START_TEST(bad_input)
     ck_assert_int_eq(srx_transport_diffusion_from_rate(0, 1e9, 3, &x, NULL), SRX_EDOM);
     ck_assert_int_eq(srx_transport_diffusion_from_rate(1e-10, -1, 3, &x, NULL), SRX_EDOM);
     ck_assert_int_eq(srx_transport_diffusion_from_rate(1e-10, 1e9, 4, &x, NULL), SRX_EDOM);
-    ck_assert_int_eq(srx_transport_diffusion_from_rate(1e-10, 1e9, 0, &x, NULL), SRX_EDOM);
+    ck_assert_int_eq(srx_transport_diffusion_from_rate(1e-10, 1e9, -1, &x, NULL), SRX_EDOM);
     ck_assert_int_eq(srx_transport_diffusion_from_rate(1e-10, NAN, 3, &x, NULL), SRX_EINVAL);
     ck_assert_int_eq(srx_transport_rate_from_diffusion(1e-10, 1e-12, 3, NULL, NULL), SRX_EINVAL);
     ck_assert_int_eq(srx_transport_conductivity_from_diffusion(1e-12, 1e28, 0, 300, 1, &x, NULL),
                      SRX_EDOM);
     ck_assert_int_eq(srx_transport_conductivity_from_diffusion(1e-12, 1e28, 1, 0, 1, &x, NULL),
                      SRX_EDOM);
-    ck_assert_int_eq(srx_transport_conductivity_from_diffusion(1e-12, 1e28, 1, 300, 0, &x, NULL),
+    ck_assert_int_eq(srx_transport_conductivity_from_diffusion(1e-12, 1e28, 1, 300, -1, &x, NULL),
                      SRX_EDOM);
     ck_assert_int_eq(srx_transport_conductivity_from_diffusion(-1, 1e28, 1, 300, 1, &x, NULL),
                      SRX_EDOM);

@@ -49,7 +49,7 @@ SRX_API int srx_transport_ngai_n_err(double e_short_ev, double e_short_err_ev, d
  * @brief Einstein-Smoluchowski diffusion coefficient D = a^2 / (2 d tau).
  * @param jump_distance_m  jump distance a in m (> 0)
  * @param jump_rate_per_s  jump rate 1/tau in s^-1 (> 0)
- * @param dimension        d = 1, 2 or 3 (pass 3 for isotropic 3D diffusion)
+ * @param dimension        d = 1, 2 or 3; 0 means the default, 3 (isotropic 3D diffusion)
  * @param diffusion_m2_per_s receives D in m^2/s
  * @return #SRX_OK, #SRX_EINVAL, #SRX_EDOM
  */
@@ -57,7 +57,8 @@ SRX_API int srx_transport_diffusion_from_rate(double jump_distance_m, double jum
                                               int dimension, double *diffusion_m2_per_s,
                                               srx_diag *diag);
 
-/** @brief Inverse of srx_transport_diffusion_from_rate(): 1/tau = 2 d D / a^2. */
+/** @brief Inverse of srx_transport_diffusion_from_rate(): 1/tau = 2 d D / a^2
+ *         (dimension 0 = 3 as there). */
 SRX_API int srx_transport_rate_from_diffusion(double jump_distance_m, double diffusion_m2_per_s,
                                               int dimension, double *jump_rate_per_s,
                                               srx_diag *diag);
@@ -71,7 +72,7 @@ SRX_API int srx_transport_rate_from_diffusion(double jump_distance_m, double dif
  * @param carrier_density_per_m3  N in m^-3 (> 0)
  * @param charge_number       z (nonzero, finite; sign ignored)
  * @param temperature_k       T in K (> 0)
- * @param haven_ratio         H_R (> 0; 1 = none)
+ * @param haven_ratio         H_R (> 0), or 0 for none (H_R = 1)
  * @param conductivity_s_per_m receives sigma in S/m
  * @return #SRX_OK, #SRX_EINVAL, #SRX_EDOM
  */
