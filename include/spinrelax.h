@@ -25,5 +25,7 @@
 #include "spinrelax/quadrupolar.h"
 #include "spinrelax/powder.h"
 #include "spinrelax/lineshape.h"
+#include "spinrelax/transport.h"
+#include "spinrelax/arrhenius.h"
 
 #endif /* SPINRELAX_H */
