@@ -165,6 +165,8 @@ static int read_attr_string_locked(hid_t obj, const char *where, const char *nam
         if (mtype < 0 || H5Tset_size(mtype, H5T_VARIABLE) < 0 ||
             H5Tset_cset(mtype, cset == H5T_CSET_UTF8 ? H5T_CSET_UTF8 : H5T_CSET_ASCII) < 0 ||
             H5Aread(attr, mtype, &p) < 0) {
+            if (p) /* whatever a failed conversion may have left */
+                H5free_memory(p);
             status = srxi_fail(diag, SRX_EFORMAT, "%s: attribute '%s' cannot be read", where, name);
             goto done;
         }
@@ -389,6 +391,8 @@ static int read_string_vector_locked(hid_t grp, const char *where, const char *n
                                                                   : H5T_CSET_ASCII) < 0 ||
             H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) < 0) {
             status = srxi_fail(diag, SRX_EIO, "%s/%s: cannot be read", where, name);
+            if (raw && space >= 0 && mtype >= 0) /* strings a partial read left (NULLs skipped) */
+                H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, raw);
         } else {
             for (i = 0; i < *n && status == SRX_OK; i++) {
                 const char *s = raw[i] ? raw[i] : "";
