@@ -63,7 +63,7 @@ extern "C" {
 #define SRX_H5_FORMAT_VERSION "1"
 
 /** Largest number of points accepted in one dataset (larger: #SRX_EFORMAT). */
-#define SRX_H5_MAX_POINTS 16777216u
+#define SRX_H5_MAX_POINTS 4194304u
 
 /** Size of the fixed string fields below, including the terminating NUL. */
 #define SRX_H5_NAME_LEN 256
