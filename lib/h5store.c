@@ -1309,10 +1309,9 @@ static int read_all_locked(srx_h5file *f, srx_h5_contents *c, srx_diag *diag)
 
     snprintf(where, sizeof where, "%s: ", f->path);
     c->has_format = f->has_format;
-    status = read_attr_string_locked(f->fid, where, "sample", &c->sample, diag);
-    if (status == SRX_ENOTFOUND)
-        status = SRX_OK;
-    if (status == SRX_EFORMAT) /* an unreadable free-text attribute is not fatal */
+    /* an absent or unreadable free-text attribute is not an error */
+    status = read_attr_string_locked(f->fid, where, "sample", &c->sample, NULL);
+    if (status == SRX_ENOTFOUND || status == SRX_EFORMAT)
         status = SRX_OK;
     if (status ||
         (status = list_locked(f->fid, where, "series", &ns, diag)) ||
