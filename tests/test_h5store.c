@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <hdf5.h>
@@ -1043,6 +1044,58 @@ START_TEST(threads_write_at_once)
 }
 END_TEST
 
+/* Two processes adding results to one file at the same time: the session
+ * lock serialises them, so no update is lost (without it, each commit
+ * would drop the groups the other added since its copy was made). */
+START_TEST(processes_update_one_file)
+{
+    char path[600];
+    srx_h5file *h;
+    srx_h5_contents *c;
+    srx_diag d;
+    hid_t f;
+    pid_t pid[2];
+    int p, k, st;
+    make_tmpdir();
+    path_in_tmp(path, sizeof path, "shared.h5");
+    f = raw_create(path, 1);
+    raw_good_series(f, "s");
+    H5Fclose(f);
+    for (p = 0; p < 2; p++) {
+        pid[p] = fork();
+        ck_assert_int_ge(pid[p], 0);
+        if (pid[p] == 0) {
+            for (k = 0; k < 20; k++) {
+                char label[32];
+                srx_h5_number num = {"k", 0.0};
+                num.value = k;
+                snprintf(label, sizeof label, "p%d_%02d", p, k);
+                if (srx_h5_open(path, SRX_H5_UPDATE, &h, &d) != SRX_OK ||
+                    srx_h5_write_result(h, "peak", label, "bpp", &num, 1, NULL, 0, &d) != SRX_OK ||
+                    srx_h5_commit(h, &d) != SRX_OK)
+                    _exit(1);
+                srx_h5_close(h);
+            }
+            _exit(0);
+        }
+    }
+    for (p = 0; p < 2; p++) {
+        ck_assert_int_eq(waitpid(pid[p], &st, 0), pid[p]);
+        ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    ck_assert_int_eq(srx_h5_open(path, SRX_H5_READ, &h, &d), SRX_OK);
+    ck_assert_int_eq(srx_h5_read_all(h, &c, &d), SRX_OK);
+    ck_assert_uint_eq(c->n_results, 40);
+    ck_assert_str_eq(c->results[0].path, "/results/peak/p0_00");
+    ck_assert_str_eq(c->results[39].path, "/results/peak/p1_19");
+    ck_assert_int_eq(c->series_status[0], SRX_OK);
+    srx_h5_contents_free(c);
+    srx_h5_close(h);
+    ck_assert_int_eq(count_files("srx-tmp"), 0);
+    remove_tmpdir();
+}
+END_TEST
+
 START_TEST(threads_read_at_once)
 {
     char path[600];
@@ -1166,6 +1219,7 @@ static Suite *h5store_suite(void)
     tc = tcase_create("threads");
     tcase_add_test(tc, threads_read_at_once);
     tcase_add_test(tc, threads_write_at_once);
+    tcase_add_test(tc, processes_update_one_file);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
