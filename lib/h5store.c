@@ -1950,6 +1950,58 @@ int srx_h5_write_series(srx_h5file *file, const srx_h5_series *s, int replace, s
     return status;
 }
 
+static int write_conductivity_locked(srx_h5file *f, const srx_h5_conductivity *c, int replace,
+                                     srx_diag *diag)
+{
+    hid_t top, g = -1;
+    htri_t ex;
+    int ok;
+    top = require_group_locked(f->fid, "conductivity");
+    if (top < 0)
+        return srxi_fail(diag, SRX_EIO, "%s: /conductivity cannot be created or is not a group",
+                         f->path);
+    ex = H5Lexists(top, c->name, H5P_DEFAULT);
+    if (ex > 0 && !replace) {
+        close_id(top);
+        return srxi_fail(diag, SRX_EINVAL, "%s: /conductivity/%s already exists", f->path,
+                         c->name);
+    }
+    if (ex > 0 && H5Ldelete(top, c->name, H5P_DEFAULT) < 0) {
+        close_id(top);
+        return srxi_fail(diag, SRX_EIO, "%s: /conductivity/%s cannot be replaced", f->path,
+                         c->name);
+    }
+    g = H5Gcreate2(top, c->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    ok = g >= 0 && write_doubles_locked(g, "temperature_k", c->n, c->temperature_k) == 0 &&
+         write_doubles_locked(g, "sigma_dc_s_per_m", c->n, c->sigma_dc_s_per_m) == 0 &&
+         (!c->sigma_err_s_per_m ||
+          write_doubles_locked(g, "sigma_err_s_per_m", c->n, c->sigma_err_s_per_m) == 0);
+    close_id(g);
+    close_id(top);
+    if (!ok)
+        return srxi_fail(diag, SRX_EIO, "%s: /conductivity/%s cannot be written", f->path,
+                         c->name);
+    return SRX_OK;
+}
+
+int srx_h5_write_conductivity(srx_h5file *file, const srx_h5_conductivity *c, int replace,
+                              srx_diag *diag)
+{
+    int status;
+    if ((status = check_writable(file, "write_conductivity", diag)))
+        return status;
+    if (!c)
+        return srxi_fail(diag, SRX_EINVAL, "%s: write_conductivity: NULL set", file->path);
+    if (!memchr(c->name, '\0', sizeof c->name) || !valid_link_name(c->name))
+        return srxi_fail(diag, SRX_EINVAL,
+                         "%s: conductivity set name must be a non-empty link name without '/'",
+                         file->path);
+    if ((status = srx_h5_conductivity_check(c, diag)))
+        return status;
+    LOCKED_CALL(status, write_conductivity_locked(file, c, replace, diag));
+    return status;
+}
+
 static int write_transients_locked(srx_h5file *f, const srx_h5_transient_row *rows, size_t n,
                                    srx_diag *diag)
 {

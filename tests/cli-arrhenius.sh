@@ -52,3 +52,19 @@ set +e
 set -e
 [ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ]
 "$bin" info "$tmp/d.h5" | grep -q "^result,peak/asymmetric,"
+
+# conductivity: the seed's Li kink (1.01 eV below, 0.28 eV above 323 K)
+"$bin" fit-arrhenius "$tmp/d.h5" --set Li --kink --json > "$tmp/kink.json"
+cat "$tmp/kink.json"
+awk -v lo="$(json_get "$tmp/kink.json" ea_low_ev)" -v slo="$(json_get "$tmp/kink.json" ea_low_err_ev)" \
+    -v hi="$(json_get "$tmp/kink.json" ea_high_ev)" -v shi="$(json_get "$tmp/kink.json" ea_high_err_ev)" \
+    -v tc="$(json_get "$tmp/kink.json" crossover_k)" -v stc="$(json_get "$tmp/kink.json" crossover_err_k)" \
+    -v n="$(json_get "$tmp/kink.json" ngai_n)" 'BEGIN {
+    d1 = lo - 1.01; d2 = hi - 0.28; d3 = tc - 323; d4 = n - 0.72;
+    if (d1 < 0) d1 = -d1; if (d2 < 0) d2 = -d2; if (d3 < 0) d3 = -d3; if (d4 < 0) d4 = -d4;
+    if (d1 > 4 * slo || d2 > 4 * shi || d3 > 4 * stc + 5 || d4 > 0.05) exit 1 }'
+"$bin" fit-arrhenius "$tmp/d.h5" --set Li | head -n 1 | grep -q "^ea_ev,ea_err_ev,"
+set +e
+"$bin" fit-arrhenius "$tmp/d.h5" --set Na 2> "$tmp/err"; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "no /conductivity/Na" "$tmp/err"

@@ -10,7 +10,10 @@
  * low enough that its low-T flank is straight over 300-420 K).
  * Saturation recovery (T1) and spin lock (T1rho) every 10 K from 250 to
  * 650 K, 24 log-spaced delays from 0.03/R to 6/R, 1 % Gaussian noise with
- * its sigma stored.  Prints "series,experiment,temperature_k,rate_per_s". */
+ * its sigma stored.  Prints "series,experiment,temperature_k,rate_per_s".
+ * Also /conductivity/Li: sigma_DC T with the seed's Li kink (1.01 eV below,
+ * 0.28 eV above 323 K, sigma(323 K) = 9.1e-3 S/m), 2 % noise, every 5 K
+ * from 233 to 393 K. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +93,30 @@ int main(int argc, char **argv)
             return 1;
         }
         printf("%s,%s,%g,%.17g\n", s.name, s.experiment, t, rate);
+    }
+    {
+        enum { NC = 33 };
+        double t[NC], sdc[NC], err[NC];
+        const double tc = 323.0, kb = SRX_KB_EV_PER_K;
+        srx_h5_conductivity c;
+        for (k = 0; k < NC; k++) {
+            double e = 233.0 + 5.0 * k < tc ? 1.01 : 0.28, st;
+            t[k] = 233.0 + 5.0 * k;
+            /* ln(sigma T) continuous at tc */
+            st = 9.1e-3 * tc * exp(-e / kb * (1.0 / t[k] - 1.0 / tc));
+            sdc[k] = st / t[k] * exp(0.02 * gsl_ran_gaussian(rng, 1.0));
+            err[k] = 0.02 * sdc[k];
+        }
+        srx_h5_conductivity_init(&c);
+        snprintf(c.name, sizeof c.name, "Li");
+        c.n = NC;
+        c.temperature_k = t;
+        c.sigma_dc_s_per_m = sdc;
+        c.sigma_err_s_per_m = err;
+        if (srx_h5_write_conductivity(f, &c, 0, &diag) != SRX_OK) {
+            fprintf(stderr, "make_rate_transients: %s\n", diag.message);
+            return 1;
+        }
     }
     status = srx_h5_commit(f, &diag);
     srx_h5_close(f);

@@ -464,6 +464,55 @@ START_TEST(spectrum_and_conductivity)
 }
 END_TEST
 
+/* srx_h5_write_conductivity: written sets read back bit for bit, a
+ * duplicate is refused unless replaced, invalid values are refused. */
+START_TEST(conductivity_written_and_read_back)
+{
+    char path[600];
+    srx_h5file *h;
+    srx_h5_conductivity c, r;
+    srx_diag d;
+    double T[4] = {250, 300, 350, 400}, sdc[4] = {1e-6, 1e-5, 1e-4, 3e-4};
+    double serr[4] = {1e-7, 1e-6, 1e-5, 3e-5};
+
+    make_tmpdir();
+    path_in_tmp(path, sizeof path, "cond.h5");
+    srx_h5_conductivity_init(&c);
+    snprintf(c.name, sizeof c.name, "Li_SE");
+    c.n = 4;
+    c.temperature_k = T;
+    c.sigma_dc_s_per_m = sdc;
+    c.sigma_err_s_per_m = serr;
+    ck_assert_int_eq(srx_h5_open(path, SRX_H5_CREATE, &h, &d), SRX_OK);
+    ck_assert_int_eq(srx_h5_write_conductivity(h, &c, 0, &d), SRX_OK);
+    ck_assert_int_eq(srx_h5_write_conductivity(h, &c, 0, &d), SRX_EINVAL);
+    ck_assert_ptr_nonnull(strstr(d.message, "/conductivity/Li_SE already exists"));
+    c.sigma_err_s_per_m = NULL; /* replaced by a set without errors */
+    ck_assert_int_eq(srx_h5_write_conductivity(h, &c, 1, &d), SRX_OK);
+    T[1] = -300; /* invalid: refused before anything is written */
+    snprintf(c.name, sizeof c.name, "bad");
+    ck_assert_int_eq(srx_h5_write_conductivity(h, &c, 0, &d), SRX_EFORMAT);
+    T[1] = 300;
+    snprintf(c.name, sizeof c.name, "a/b");
+    ck_assert_int_eq(srx_h5_write_conductivity(h, &c, 0, &d), SRX_EINVAL);
+    ck_assert_int_eq(srx_h5_commit(h, &d), SRX_OK);
+    srx_h5_close(h);
+
+    ck_assert_int_eq(srx_h5_open(path, SRX_H5_READ, &h, &d), SRX_OK);
+    ck_assert_int_eq(srx_h5_write_conductivity(h, &c, 1, &d), SRX_EINVAL); /* read-only */
+    srx_h5_conductivity_init(&r);
+    ck_assert_int_eq(srx_h5_read_conductivity(h, "Li_SE", &r, &d), SRX_OK);
+    ck_assert_uint_eq(r.n, 4);
+    ck_assert(memcmp(r.temperature_k, T, sizeof T) == 0);
+    ck_assert(memcmp(r.sigma_dc_s_per_m, sdc, sizeof sdc) == 0);
+    ck_assert_ptr_null(r.sigma_err_s_per_m);
+    ck_assert_int_eq(srx_h5_read_conductivity(h, "bad", &r, &d), SRX_ENOTFOUND);
+    srx_h5_conductivity_clear(&r);
+    srx_h5_close(h);
+    remove_tmpdir();
+}
+END_TEST
+
 START_TEST(open_errors)
 {
     char path[600];
@@ -1198,6 +1247,7 @@ static Suite *h5store_suite(void)
     tcase_add_test(tc, reads_h5py_style_and_fixed_strings);
     tcase_add_test(tc, structural_errors_name_the_object);
     tcase_add_test(tc, spectrum_and_conductivity);
+    tcase_add_test(tc, conductivity_written_and_read_back);
     tcase_add_test(tc, open_errors);
     suite_add_tcase(s, tc);
     tc = tcase_create("checks");

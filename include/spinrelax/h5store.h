@@ -370,6 +370,18 @@ SRX_API int srx_h5_write_series(srx_h5file *file, const srx_h5_series *s, int re
                                 srx_diag *diag);
 
 /**
+ * @brief Write `/conductivity/<c->name>` in a write session: datasets
+ *        temperature_k, sigma_dc_s_per_m and, when not NULL,
+ *        sigma_err_s_per_m (float64), after srx_h5_conductivity_check().
+ * @param replace  0: an existing set of that name is an error (#SRX_EINVAL);
+ *                 1: replace it
+ * @return #SRX_OK; #SRX_EINVAL (read-only handle, bad name, exists); the
+ *   codes of srx_h5_conductivity_check(); #SRX_EIO.
+ */
+SRX_API int srx_h5_write_conductivity(srx_h5file *file, const srx_h5_conductivity *c,
+                                      int replace, srx_diag *diag);
+
+/**
  * @brief Write (replace) `/results/transients`: parallel 1-D datasets, one
  *        row per entry of `rows` (docs/data-format.md).  n may be 0.
  * @return #SRX_OK; #SRX_EINVAL (read-only handle, NULL strings); #SRX_EIO.
