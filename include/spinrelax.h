@@ -25,5 +25,6 @@
 #include "spinrelax/quadrupolar.h"
 #include "spinrelax/powder.h"
 #include "spinrelax/lineshape.h"
+#include "spinrelax/lineshape_fit.h"
 
 #endif /* SPINRELAX_H */
