@@ -57,5 +57,6 @@ int cli_import_varian(int argc, char **argv);
 int cli_import_pdc(int argc, char **argv);
 int cli_narrowing(int argc, char **argv);
 int cli_lineshape(int argc, char **argv);
+int cli_fit_lineshape(int argc, char **argv);
 
 #endif
