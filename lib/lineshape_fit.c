@@ -776,10 +776,13 @@ int srx_lineshape_fit_run(srx_lineshape_fit *f, const double *y, const double *s
     setup_params(f, p, par);
     st = run_engine(f, y, sigma, par, &fo, &sum, diag);
     if (st == SRX_ESINGULAR) {
-        /* a broadening stuck at 0 has no derivative there: fix it at 0 and refit */
+        /* A broadening that converged (near) 0 has no derivative there: fix it at 0
+         * and refit.  "Near": a Gaussian FWHM below a quarter point moves less than
+         * 1e-5 of a bin's intensity into its neighbours (undetermined); a Lorentzian,
+         * with its slow wings, below 1 % of a point. */
         int refit = 0;
         for (i = P_GB; i <= P_LB; i++)
-            if (!par[i].fixed && par[i].value < 1e-2 * f->h) {
+            if (!par[i].fixed && par[i].value < (i == P_GB ? 0.25 : 0.01) * f->h) {
                 p[i] = 0.0;
                 refit = 1;
             } else {

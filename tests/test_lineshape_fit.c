@@ -365,6 +365,82 @@ START_TEST(test_czjzek)
 }
 END_TEST
 
+/* No broadening in the data (gb = 0): the fitted Gaussian width runs onto
+ * its bound 0 (or stays at a fraction of a point), and the fit must still
+ * end with Cq and eta (tolerances: exact_case, wider because the
+ * unbroadened singularities make the powder error count more) */
+START_TEST(test_zero_broadening)
+{
+    truth t = al27_mas(1024);
+    double *f = malloc(t.n * sizeof *f), *y = malloc(t.n * sizeof *y);
+    srx_lineshape_fit_options o;
+    srx_lineshape_fit_result r;
+    srx_diag d;
+    int st;
+    t.gb = 0.0;
+    synth(&t, f, y);
+    options_for(&t, &o);
+    st = srx_lineshape_fit_spectrum(&o, f, y, NULL, t.n, &r, &d);
+    ck_assert_msg(st == SRX_OK, "fit: %d %s", st, d.message);
+    srxt_assert_rel(r.cq_hz, t.cq, 1e-3);
+    ck_assert_double_eq_tol(r.eta, t.eta, 5e-3);
+    ck_assert(r.gb_hz < 60.0); /* one point is 58.6 Hz */
+    free(f);
+    free(y);
+}
+END_TEST
+
+/* MAS at a finite speed (27Al at 10 kHz: spinning sidebands inside the
+ * window), noise-free data made at powder accuracy 3e-4: tolerances as
+ * exact_case */
+START_TEST(test_finite_speed)
+{
+    srx_lineshape_conditions c;
+    srx_lineshape *ls;
+    srx_quad_site s;
+    size_t n = 1024, i;
+    double *f = malloc(n * sizeof *f), *y = malloc(n * sizeof *y);
+    srx_lineshape_fit_options o;
+    srx_lineshape_fit_result r;
+    srx_diag d;
+    int st;
+    srx_lineshape_conditions_init(&c);
+    c.spin = 2.5;
+    c.larmor_hz = 130.29e6;
+    c.rotor_angle_rad = SRX_MAGIC_ANGLE_RAD;
+    c.spinning_hz = 10e3;
+    c.n_points = n;
+    c.span_hz = 80e3;
+    c.center_hz = -5e3;
+    c.gb_hz = 300.0;
+    c.accuracy = 3e-4;
+    c.normalization = SRX_LINESHAPE_NORM_TOTAL;
+    srx_quad_site_init(&s);
+    s.cq_hz = 8.3e6;
+    s.eta = 0.28;
+    s.shift_hz = 1000.0;
+    ck_assert_int_eq(srx_lineshape_alloc(&c, &ls, NULL), SRX_OK);
+    ck_assert_int_eq(srx_lineshape_compute(ls, &s, NULL, 1, y, NULL), SRX_OK);
+    ck_assert_int_eq(srx_lineshape_frequencies(ls, f, NULL), SRX_OK);
+    srx_lineshape_free(ls);
+    for (i = 0; i < n; i++)
+        y[i] *= 500.0;
+    srx_lineshape_fit_options_init(&o);
+    o.spin = 2.5;
+    o.larmor_hz = 130.29e6;
+    o.rotor_angle_rad = SRX_MAGIC_ANGLE_RAD;
+    o.spinning_hz = 10e3;
+    st = srx_lineshape_fit_spectrum(&o, f, y, NULL, n, &r, &d);
+    ck_assert_msg(st == SRX_OK, "fit: %s", d.message);
+    srxt_assert_rel(r.cq_hz, 8.3e6, 2e-4);
+    ck_assert_double_eq_tol(r.eta, 0.28, 1e-3);
+    ck_assert_double_eq_tol(r.shift_hz, 1000.0, 2.0);
+    ck_assert_double_eq_tol(r.gb_hz, 300.0, 2.0);
+    free(f);
+    free(y);
+}
+END_TEST
+
 /* srx_lineshape_fit_model reproduces the independent generator at the true
  * parameters (relative L2 difference below the final model's powder
  * accuracy of 1e-3, with margin 3x) */
@@ -575,6 +651,8 @@ static Suite *lineshape_fit_suite(void)
     t = tcase_create("models");
     tcase_add_test(t, test_lorentzian_baseline);
     tcase_add_test(t, test_czjzek);
+    tcase_add_test(t, test_finite_speed);
+    tcase_add_test(t, test_zero_broadening);
     tcase_add_test(t, test_model_eval);
     tcase_set_timeout(t, 120);
     suite_add_tcase(s, t);
