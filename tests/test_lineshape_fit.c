@@ -13,6 +13,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -195,6 +196,119 @@ END_TEST
 START_TEST(test_coverage_mas_al27)
 {
     coverage_case(al27_mas(1024), srxt_long() ? 100 : 12, 12);
+}
+END_TEST
+
+/* Per-point sigma (the true noise): the covariance is not scaled
+ * (covariance_scaled = 0) and chi2/dof is ~1 (sd sqrt(2/dof) = 0.044 at
+ * 1019 dof: tolerance 0.15, > 3 sd); the values equal the unweighted fit's
+ * (constant sigma only rescales chi2: 1e-6 sd) and so do the uncertainties
+ * up to the ratio sqrt(reduced chi2) / noise of the unweighted fit (1e-4
+ * relative: tolerances of the engine's convergence). */
+START_TEST(test_sigma_given)
+{
+    truth t = na23_static(1024);
+    size_t i;
+    double *f = malloc(t.n * sizeof *f), *y = malloc(t.n * sizeof *y),
+           *sg = malloc(t.n * sizeof *sg), peak, noise;
+    srx_lineshape_fit_options o;
+    srx_lineshape_fit_result a, b;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 21);
+    peak = synth(&t, f, y);
+    noise = peak / 40.0;
+    for (i = 0; i < t.n; i++) {
+        y[i] += gsl_ran_gaussian(rng, noise);
+        sg[i] = noise;
+    }
+    options_for(&t, &o);
+    ck_assert_int_eq(srx_lineshape_fit_spectrum(&o, f, y, sg, t.n, &a, NULL), SRX_OK);
+    ck_assert_int_eq(srx_lineshape_fit_spectrum(&o, f, y, NULL, t.n, &b, NULL), SRX_OK);
+    ck_assert_int_eq(a.covariance_scaled, 0);
+    ck_assert_int_eq(b.covariance_scaled, 1);
+    ck_assert_double_eq_tol(a.reduced_chi2, 1.0, 0.15);
+    ck_assert_double_eq_tol(a.cq_hz, b.cq_hz, 1e-3 * a.cq_err_hz);
+    ck_assert_double_eq_tol(a.eta, b.eta, 1e-3 * a.eta_err);
+    srxt_assert_rel(b.cq_err_hz, a.cq_err_hz * sqrt(b.reduced_chi2) / noise, 1e-3);
+    gsl_rng_free(rng);
+    free(f);
+    free(y);
+    free(sg);
+}
+END_TEST
+
+/* Fixed eta and shift at the truth: Cq recovered (noise-free tolerances as
+ * exact_case), eta and shift returned exactly with uncertainty 0, 3 free
+ * parameters (Cq, gb, amplitude) */
+START_TEST(test_fixed_parameters)
+{
+    truth t = na23_static(1024);
+    double *f = malloc(t.n * sizeof *f), *y = malloc(t.n * sizeof *y);
+    srx_lineshape_fit_options o;
+    srx_lineshape_fit_result r;
+    srx_diag d;
+    int st;
+    synth(&t, f, y);
+    options_for(&t, &o);
+    o.eta_start = t.eta;
+    o.fix_eta = 1;
+    o.shift_hz_start = t.shift;
+    o.fix_shift = 1;
+    st = srx_lineshape_fit_spectrum(&o, f, y, NULL, t.n, &r, &d);
+    ck_assert_msg(st == SRX_OK, "fit: %s", d.message);
+    ck_assert(r.eta == t.eta && r.eta_err == 0.0);
+    ck_assert(r.shift_hz == t.shift && r.shift_err_hz == 0.0);
+    ck_assert_int_eq(r.n_free, 3);
+    srxt_assert_rel(r.cq_hz, t.cq, 2e-4);
+    free(f);
+    free(y);
+}
+END_TEST
+
+/* Fit objects in several threads at once: each gives exactly the result of
+ * a serial run (no shared mutable state) */
+typedef struct thread_job {
+    const double *f, *y;
+    size_t n;
+    const srx_lineshape_fit_options *o;
+    srx_lineshape_fit_result r;
+    int st;
+} thread_job;
+
+static void *thread_fit(void *p)
+{
+    thread_job *j = p;
+    j->st = srx_lineshape_fit_spectrum(j->o, j->f, j->y, NULL, j->n, &j->r, NULL);
+    return NULL;
+}
+
+START_TEST(test_threads)
+{
+    truth t = al27_mas(512);
+    double *f = malloc(t.n * sizeof *f), *y = malloc(t.n * sizeof *y);
+    srx_lineshape_fit_options o;
+    srx_lineshape_fit_result serial;
+    thread_job jobs[3];
+    pthread_t th[3];
+    int k;
+    synth(&t, f, y);
+    options_for(&t, &o);
+    ck_assert_int_eq(srx_lineshape_fit_spectrum(&o, f, y, NULL, t.n, &serial, NULL), SRX_OK);
+    for (k = 0; k < 3; k++) {
+        jobs[k].f = f;
+        jobs[k].y = y;
+        jobs[k].n = t.n;
+        jobs[k].o = &o;
+        ck_assert_int_eq(pthread_create(&th[k], NULL, thread_fit, &jobs[k]), 0);
+    }
+    for (k = 0; k < 3; k++) {
+        pthread_join(th[k], NULL);
+        ck_assert_int_eq(jobs[k].st, SRX_OK);
+        ck_assert(jobs[k].r.cq_hz == serial.cq_hz && jobs[k].r.eta == serial.eta &&
+                  jobs[k].r.cq_err_hz == serial.cq_err_hz);
+    }
+    free(f);
+    free(y);
 }
 END_TEST
 
@@ -642,6 +756,12 @@ static Suite *lineshape_fit_suite(void)
     tcase_add_test(t, test_coverage_static_32);
     tcase_add_test(t, test_coverage_mas_al27);
     tcase_set_timeout(t, srxt_long() ? 600 : 120);
+    suite_add_tcase(s, t);
+    t = tcase_create("weights_fixed_threads");
+    tcase_add_test(t, test_sigma_given);
+    tcase_add_test(t, test_fixed_parameters);
+    tcase_add_test(t, test_threads);
+    tcase_set_timeout(t, 60);
     suite_add_tcase(s, t);
     t = tcase_create("axes");
     tcase_add_test(t, test_descending_axis);
