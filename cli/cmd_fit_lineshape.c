@@ -201,7 +201,7 @@ int cli_fit_lineshape(int argc, char **argv)
         fprintf(stderr, "spinrelax fit-lineshape: %s: /spectra/%s: %s\n", pos[0], name,
                 diag.message[0] ? diag.message : srx_strerror(status));
         srx_h5_contents_free(c);
-        return status == SRX_ENOMEM ? CLI_EXIT_IO : CLI_EXIT_USAGE;
+        return CLI_EXIT_USAGE;
     }
     if (status != SRX_OK) {
         fprintf(stderr, "spinrelax fit-lineshape: %s: /spectra/%s: %s\n", pos[0], name,
