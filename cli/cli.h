@@ -60,5 +60,6 @@ int cli_fit_peak(int argc, char **argv);
 int cli_fit_arrhenius(int argc, char **argv);
 int cli_narrowing(int argc, char **argv);
 int cli_lineshape(int argc, char **argv);
+int cli_fit_lineshape(int argc, char **argv);
 
 #endif

@@ -31,6 +31,8 @@ static const cli_verb verbs[] = {
     {"narrowing", "print the simulated motional-narrowing line width over a temperature range",
      cli_narrowing},
     {"lineshape", "print a simulated quadrupolar powder line shape", cli_lineshape},
+    {"fit-lineshape", "fit Cq, eta, shift and broadening to a quadrupolar spectrum",
+     cli_fit_lineshape},
 };
 
 static void usage(FILE *f)

@@ -27,5 +27,6 @@
 #include "spinrelax/lineshape.h"
 #include "spinrelax/transport.h"
 #include "spinrelax/arrhenius.h"
+#include "spinrelax/lineshape_fit.h"
 
 #endif /* SPINRELAX_H */

@@ -2871,3 +2871,60 @@ int srx_h5_parse_csv(const char *text, size_t len, srx_h5_series *s, srx_diag *d
     s->sigma = ncol == 3 ? c.v[2] : NULL;
     return SRX_OK;
 }
+
+/* ------------------------------------------------------------------------
+ * Appended by the narrowing work (branch `narrow`): a writer for
+ * /spectra/<name>, used by test generators and examples.  Kept separate
+ * from the code above on purpose.
+ * ------------------------------------------------------------------------ */
+
+static int write_spectrum_locked(srx_h5file *f, const srx_h5_spectrum *s, int replace,
+                                 srx_diag *diag)
+{
+    hid_t top, g = -1;
+    htri_t ex;
+    int ok;
+    top = require_group_locked(f->fid, "spectra");
+    if (top < 0)
+        return srxi_fail(diag, SRX_EIO, "%s: /spectra cannot be created or is not a group", f->path);
+    ex = H5Lexists(top, s->name, H5P_DEFAULT);
+    if (ex > 0 && !replace) {
+        close_id(top);
+        return srxi_fail(diag, SRX_EINVAL, "%s: /spectra/%s already exists", f->path, s->name);
+    }
+    if (ex > 0 && H5Ldelete(top, s->name, H5P_DEFAULT) < 0) {
+        close_id(top);
+        return srxi_fail(diag, SRX_EIO, "%s: /spectra/%s cannot be replaced", f->path, s->name);
+    }
+    g = H5Gcreate2(top, s->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    ok = g >= 0 && write_attr_string_locked(g, "nucleus", s->nucleus) == 0 &&
+         write_attr_double_locked(g, "larmor_hz", s->larmor_hz) == 0 &&
+         write_attr_double_locked(g, "temperature_k", s->temperature_k) == 0 &&
+         (!(s->mas_hz > 0.0) || write_attr_double_locked(g, "mas_hz", s->mas_hz) == 0) &&
+         write_doubles_locked(g, "frequency_hz", s->n, s->frequency_hz) == 0 &&
+         write_doubles_locked(g, "intensity", s->n, s->intensity) == 0;
+    close_id(g);
+    close_id(top);
+    if (!ok)
+        return srxi_fail(diag, SRX_EIO, "%s: /spectra/%s cannot be written", f->path, s->name);
+    return SRX_OK;
+}
+
+int srx_h5_write_spectrum(srx_h5file *file, const srx_h5_spectrum *s, int replace,
+                          srx_diag *diag)
+{
+    int status;
+    if ((status = check_writable(file, "write_spectrum", diag)))
+        return status;
+    if (!s)
+        return srxi_fail(diag, SRX_EINVAL, "%s: write_spectrum: NULL spectrum", file->path);
+    if (!memchr(s->name, '\0', sizeof s->name) || !valid_link_name(s->name))
+        return srxi_fail(diag, SRX_EINVAL,
+                         "%s: spectrum name must be a non-empty link name without '/'", file->path);
+    if (s->n > SRX_H5_MAX_POINTS)
+        return srxi_fail(diag, SRX_EINVAL, "%s: write_spectrum: too many points", file->path);
+    if ((status = srx_h5_spectrum_check(s, diag)))
+        return status;
+    LOCKED_CALL(status, write_spectrum_locked(file, s, replace, diag));
+    return status;
+}

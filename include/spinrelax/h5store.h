@@ -456,6 +456,25 @@ SRX_API int srx_h5_read_result_text(srx_h5file *file, const char *kind, const ch
  */
 SRX_API int srx_h5_parse_csv(const char *text, size_t len, srx_h5_series *s, srx_diag *diag);
 
+/* ------------------------------------------------------------ appended: spectra writer */
+
+/**
+ * @brief Write `/spectra/<s->name>` in a write session (appended by the
+ *        narrowing work; used by generators of synthetic data).
+ *
+ * The spectrum is first checked with srx_h5_spectrum_check(); `nucleus` is
+ * written as a variable-length UTF-8 string, `larmor_hz` and
+ * `temperature_k` as float64 attributes, `mas_hz` only when > 0, and the
+ * datasets `frequency_hz` and `intensity` as float64 (docs/data-format.md).
+ * @param replace  0: an existing spectrum of that name is an error
+ *                 (#SRX_EINVAL, message says "already exists"); 1: replace it
+ * @return #SRX_OK; #SRX_EINVAL (read-only handle, NULL, bad name, exists,
+ *   more than #SRX_H5_MAX_POINTS points); the codes of
+ *   srx_h5_spectrum_check(); #SRX_EIO.
+ */
+SRX_API int srx_h5_write_spectrum(srx_h5file *file, const srx_h5_spectrum *s, int replace,
+                                  srx_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif
