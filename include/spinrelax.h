@@ -28,5 +28,6 @@
 #include "spinrelax/transport.h"
 #include "spinrelax/arrhenius.h"
 #include "spinrelax/lineshape_fit.h"
+#include "spinrelax/exchange.h"
 
 #endif /* SPINRELAX_H */

@@ -332,6 +332,160 @@ SRX_API int srx_narrowing_measure_fwhm(size_t n, const double *frequency_hz,
                                        const double *intensity, srx_narrowing_width *width,
                                        srx_diag *diag);
 
+/* ------------------------------------------------------------ fits of width versus T */
+
+/** @brief Model of a width-versus-temperature fit (srx_narrowing_fit()). */
+typedef enum srx_narrowing_model {
+    SRX_NARROWING_MODEL_KUBO = 0, /**< widths of simulated Kubo-Anderson lines (Ea, tau0, M2, residual) */
+    SRX_NARROWING_MODEL_HB = 1    /**< the Hendrickson-Bray expression (dnu_R, B, D, Ea) */
+} srx_narrowing_model;
+
+/** Indices of the Kubo-Anderson fit parameters (srx_narrowing_fit_result::param). */
+enum {
+    SRX_NARROWING_KUBO_EA = 0,       /**< Ea in eV */
+    SRX_NARROWING_KUBO_TAU0 = 1,     /**< tau0 in s (fitted on a log scale) */
+    SRX_NARROWING_KUBO_M2 = 2,       /**< M2 in rad^2/s^2 (fitted on a log scale) */
+    SRX_NARROWING_KUBO_RESIDUAL = 3, /**< Gaussian residual FWHM in Hz (>= 0) */
+    SRX_NARROWING_KUBO_NPARAMS = 4
+};
+
+/** @brief Options of srx_narrowing_fit() (see srx_narrowing_fit_options_init()). */
+typedef struct srx_narrowing_fit_options {
+    srx_narrowing_model model; /**< default #SRX_NARROWING_MODEL_KUBO */
+    /** The residual width: -1 (default) = free for Kubo (its T -> infinity
+     *  width is otherwise 0), fixed for Hendrickson-Bray (whose B already is
+     *  the high-temperature end; D and B are then not separable); 0 = fixed at
+     *  residual_fwhm_hz; 1 = free, started at residual_fwhm_hz. */
+    int fit_residual;
+    /** Residual FWHM in Hz: the fixed value or the start; NaN (default) =
+     *  automatic (0 when fixed; from the high-temperature end when free). */
+    double residual_fwhm_hz;
+    double onset_fraction; /**< onset convention of srx_narrowing_onset_k() (default #SRX_NARROWING_ONSET_FRACTION) */
+    int max_iter;          /**< iterations of the fit engine (default 200) */
+} srx_narrowing_fit_options;
+
+/** @brief Fill `opts` with the defaults (NULL ignored). */
+SRX_API void srx_narrowing_fit_options_init(srx_narrowing_fit_options *opts);
+
+/**
+ * @brief Result of srx_narrowing_fit().  Uncertainties are standard
+ *        uncertainties from the fit engine's covariance (absolute when
+ *        widths errors were given, scaled by the reduced chi-square
+ *        otherwise); derived quantities carry the propagated error
+ *        (first order, with correlations).  NaN where not applicable.
+ */
+typedef struct srx_narrowing_fit_result {
+    srx_narrowing_model model;     /**< the model fitted */
+    double ea_ev, ea_err_ev;       /**< activation energy, eV */
+    double tau0_s, tau0_err_s;     /**< Kubo: Arrhenius prefactor, s (NaN for HB) */
+    double m2_rad2_per_s2, m2_err_rad2_per_s2; /**< Kubo: rigid second moment (NaN for HB) */
+    /** width of the model line as T -> 0, Hz: Kubo sqrt(W_G(M2)^2 + D^2),
+     *  HB dnu_R + D */
+    double rigid_fwhm_hz, rigid_fwhm_err_hz;
+    /** width of the model line as T -> infinity, Hz: Kubo D, HB B + D */
+    double narrowed_fwhm_hz, narrowed_fwhm_err_hz;
+    double residual_fwhm_hz, residual_fwhm_err_hz; /**< D, Hz (error 0 when fixed) */
+    double hb_rigid_fwhm_hz, hb_rigid_fwhm_err_hz;       /**< HB: dnu_R (NaN for Kubo) */
+    double hb_narrowed_fwhm_hz, hb_narrowed_fwhm_err_hz; /**< HB: B (NaN for Kubo) */
+    /** onset temperature of the fitted curve, K: where the model width has
+     *  dropped by onset_fraction of the way from rigid_fwhm_hz to
+     *  narrowed_fwhm_hz (NaN if outside 1 K .. 1e5 K) */
+    double onset_k;
+    double onset_err_k;        /**< its propagated uncertainty, K */
+    double waugh_fedin_ea_ev;  /**< 1.617e-3 eV/K * onset_k */
+    double data_onset_k;       /**< onset read from the data themselves (srx_narrowing_onset_k() on the sorted data; NaN if not found) */
+    double chi2, reduced_chi2; /**< chi-square and chi2 / dof */
+    long dof;                  /**< points minus free parameters */
+    size_t n_points;           /**< points fitted */
+    int n_iter;                /**< iterations of the engine */
+    int n_eval;                /**< model evaluations */
+    int converged;             /**< 1 when the engine converged */
+    int weighted;              /**< 1 when fwhm_err_hz was given */
+    double param[4], param_err[4]; /**< raw parameters: Kubo in SRX_NARROWING_KUBO_* order, HB in SRX_NARROWING_HB_* order */
+    double start[4];           /**< the automatic start values, same order */
+} srx_narrowing_fit_result;
+
+/**
+ * @brief Fit line width versus temperature with the shared fit engine.
+ *
+ * Models:
+ * - Kubo-Anderson: W(T) = the FWHM of the Kubo-Anderson line with
+ *   tau = tau0 exp(Ea / kB T), second moment M2, convolved with a Gaussian
+ *   of FWHM D (srx_narrowing_line_fwhm()).  Jacobian: semi-analytic.  The
+ *   width obeys the exact scaling W(s^2 M2, tau/s, s D) = s W(M2, tau, D),
+ *   so dW/dln M2 = (W + dW/dln tau - D dW/dD) / 2; dW/dln tau (and dW/dD
+ *   when D is free) are central differences of the simulated widths with a
+ *   relative step 1e-3 (the widths are smooth to ~1e-12, so the
+ *   derivatives carry ~1e-6 relative error), and the chain rule gives
+ *   d/dEa = dW/dln tau / (kB T), d/dtau0 = dW/dln tau / tau0.
+ * - Hendrickson-Bray: srx_narrowing_hb_fwhm() with its analytic gradient.
+ * Automatic start values: the rigid width from the mean of the lowest-T
+ * points (the lowest n/5, 1 to 3 of them), the narrowed width from the
+ * highest-T ones, Ea from Waugh-Fedin at the data's onset (Kubo) or from
+ * the midpoint condition of the Hendrickson-Bray step (HB: the step sits at
+ * T_mid = Ea / (kB ln((dnu_R + B)/B)), it has no prefactor), tau0 from
+ * the midpoint condition (the Kubo width at tau(T_mid) equals the mean of
+ * the two plateaus, solved by bisection in ln tau).
+ * @param nw          a workspace (required for Kubo; may be NULL for HB)
+ * @param n           number of points (at least the number of free parameters + 1)
+ * @param temperature_k n temperatures in K (> 0, finite, any order)
+ * @param fwhm_hz     n widths in Hz (> 0, finite)
+ * @param fwhm_err_hz n standard uncertainties in Hz (> 0, finite), or NULL
+ *                    for an unweighted fit
+ * @param opts        options, NULL for the defaults
+ * @param result      receives the result
+ * @return #SRX_OK; #SRX_ENOCONV (result filled, converged = 0);
+ *         #SRX_ESINGULAR (values filled, errors NaN); #SRX_EINVAL (NULL,
+ *         NaN, non-positive values, bad options); #SRX_ENODATA (too few
+ *         points, or the widths do not decrease from the lowest to the
+ *         highest temperature); #SRX_ENOMEM; codes of the width computation.
+ */
+SRX_API int srx_narrowing_fit(srx_narrowing *nw, size_t n, const double *temperature_k,
+                              const double *fwhm_hz, const double *fwhm_err_hz,
+                              const srx_narrowing_fit_options *opts,
+                              srx_narrowing_fit_result *result, srx_diag *diag);
+
+/**
+ * @brief The fitted curve: the model width at temperature T for the
+ *        parameters in result->param (model result->model).
+ * @param nw  workspace (required for Kubo)
+ * @return #SRX_OK, #SRX_EINVAL, #SRX_EDOM, codes of the width computation.
+ */
+SRX_API int srx_narrowing_fit_eval(srx_narrowing *nw, const srx_narrowing_fit_result *result,
+                                   double temperature_k, double *fwhm_hz, srx_diag *diag);
+
+/* ------------------------------------------------------------ the /linewidth table */
+
+/**
+ * @brief A width-versus-temperature table, the optional `/linewidth` group
+ *        of a spinrelax HDF5 file (an extension of data-format.md: 1-D
+ *        float64 datasets `temperature_k` (K, > 0), `fwhm_hz` (Hz, > 0) and
+ *        optional `fwhm_err_hz` (Hz, > 0), all of the same length n >= 1).
+ */
+typedef struct srx_narrowing_table {
+    size_t n;              /**< number of rows */
+    double *temperature_k; /**< [n] K (owned) */
+    double *fwhm_hz;       /**< [n] Hz (owned) */
+    double *fwhm_err_hz;   /**< [n] Hz, or NULL when the file has none (owned) */
+} srx_narrowing_table;
+
+/** @brief Free the arrays of a table and zero it (NULL is a no-op). */
+SRX_API void srx_narrowing_table_clear(srx_narrowing_table *table);
+
+/**
+ * @brief Read `/linewidth` of a file in a forked child process with a time
+ *        limit (as srx_h5_load() does: a damaged file cannot crash or hang
+ *        the caller).  Do not call while another thread of the process uses
+ *        HDF5.
+ * @param timeout_s time limit in s (> 0, finite)
+ * @param table     receives the table (free with srx_narrowing_table_clear())
+ * @return #SRX_OK; #SRX_ENOTFOUND (no `/linewidth`); #SRX_EFORMAT (not
+ *         HDF5, wrong layout or values, or the reader crashed or hung);
+ *         #SRX_EIO (cannot be opened, no process); #SRX_EINVAL; #SRX_ENOMEM.
+ */
+SRX_API int srx_narrowing_read_linewidth(const char *path, double timeout_s,
+                                         srx_narrowing_table *table, srx_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,243 @@
+/**
+ * @file spinrelax/exchange.h
+ * @brief Exchange-narrowed line shapes: a spin hopping among N sites with
+ *        different frequencies (e.g. quadrupolar central transitions of
+ *        sites whose EFG tensors differ in orientation or size), solved
+ *        exactly per orientation and powder-averaged.
+ *
+ * Physics.  The transverse magnetisation m_j of the spins on site j obeys
+ * the Anderson / Kubo-Sack / McConnell equations
+ *
+ *     dm/dt = (i 2 pi diag(nu) + K^T) m,   m(0) = p,   s(t) = sum_j m_j(t)
+ *
+ * (P. W. Anderson, J. Phys. Soc. Jpn. 9 (1954) 316; H. M. McConnell,
+ * J. Chem. Phys. 28 (1958) 430; J. Jeener et al., J. Chem. Phys. 71 (1979)
+ * 4546 for the form), with nu_j the site frequency in this orientation,
+ * p_j the populations and the jump matrix of docs/cli.md: site i jumps to
+ * site j != i with rate k_ij = K p_j N / (N - 1), k_ii = -sum_{j != i} k_ij.
+ * Detailed balance p_i k_ij = p_j k_ji holds, so with D = diag(sqrt p) the
+ * matrix B = D^-1 (i 2 pi diag(nu) + K^T) D = i 2 pi diag(nu) + K_s, K_s real
+ * symmetric, is complex symmetric.  Its eigen-decomposition B = V diag(lambda)
+ * V^T with V^T V = 1 then needs no matrix inverse: the free induction decay
+ * is s(t) = sum_k c_k exp(lambda_k t) with c_k = (sqrt(p)^T v_k)^2 / (v_k^T v_k)
+ * (unconjugated products; sum_k c_k = 1), and the spectrum is the closed-form
+ * sum of complex Lorentzians
+ *
+ *     S(nu) = (1/pi) Re sum_k c_k / (g_k + i (nu - nu_k)),
+ *     lambda_k = -2 pi g_k + i 2 pi nu_k,
+ *
+ * of unit area (absorptive part Re c_k, dispersive part Im c_k).  There is
+ * no time stepping.  The eigenvalues are found by a complex shifted QR
+ * iteration written for these small matrices (no GSL call that could reach
+ * GSL's error handler); near an exceptional point (v^T v -> 0, e.g. the
+ * coalescence of two sites, k = pi |nu_1 - nu_2|) the rate is moved by
+ * 1e-7 relative, which changes the spectrum by about as much.
+ *
+ * Binning.  Each Lorentzian is integrated exactly over every frequency bin
+ * with its antiderivative (1/pi)[Re c atan((nu - nu_k)/g) + Im c ln|g + i
+ * (nu - nu_k)|], so lines narrower than a bin keep their area and position;
+ * then the orientations are summed with their weights.
+ *
+ * Quadrupolar sites (srx_exchange_sim_alloc()): each site's EFG principal
+ * axis frame (PAS) is reached from a common crystal frame by ZYZ Euler angles
+ * (alpha, beta, gamma) (the PAS axes are the columns of Rz(alpha) Ry(beta)
+ * Rz(gamma) in crystal coordinates).  The direction of B0 (static) or of the
+ * rotor axis (infinitely fast MAS) is sampled in the crystal frame over a
+ * hemisphere (the central-transition frequency is even in the direction:
+ * the sites break the octant symmetry, not the inversion) with the ASG
+ * orientation set of spinrelax/powder.h, and each site's frequency is the
+ * second-order central-transition frequency of physics.md section 6 plus its
+ * isotropic shift.
+ *
+ * Threads: one object, one thread at a time.
+ */
+#ifndef SPINRELAX_EXCHANGE_H
+#define SPINRELAX_EXCHANGE_H
+
+#include <stddef.h>
+
+#include "spinrelax/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Largest number of sites. */
+#define SRX_EXCHANGE_MAX_SITES 16
+
+/**
+ * @brief The jump matrix of docs/cli.md.
+ * @param n_sites     N, 2 .. #SRX_EXCHANGE_MAX_SITES
+ * @param population  N relative populations (>= 0, finite, not all 0; normalised
+ *                    here), or NULL for equal populations
+ * @param rate_per_s  K (>= 0, finite): with equal populations every site is
+ *                    left at rate K (K = 1 / mean residence time)
+ * @param k_per_s     receives N x N row-major: k[i N + j] = rate of i -> j
+ *                    (i != j) = K p_j N / (N - 1); k[i N + i] = -sum of the row
+ * @return #SRX_OK, #SRX_EINVAL.
+ */
+SRX_API int srx_exchange_rate_matrix(size_t n_sites, const double *population, double rate_per_s,
+                                     double *k_per_s, srx_diag *diag);
+
+/** @brief Opaque workspace for the N-site problem (no allocation in the compute calls). */
+typedef struct srx_exchange srx_exchange;
+
+/**
+ * @brief Allocate a workspace for n_sites sites.
+ * @return #SRX_OK, #SRX_EINVAL (NULL, n_sites outside 2 .. #SRX_EXCHANGE_MAX_SITES), #SRX_ENOMEM.
+ */
+SRX_API int srx_exchange_alloc(size_t n_sites, srx_exchange **ex, srx_diag *diag);
+
+/** @brief Free a workspace (NULL is a no-op). */
+SRX_API void srx_exchange_free(srx_exchange *ex);
+
+/** @brief Number of sites of a workspace (0 for NULL). */
+SRX_API size_t srx_exchange_n_sites(const srx_exchange *ex);
+
+/**
+ * @brief The N complex Lorentzians of one orientation.
+ *
+ * S(nu) = (1/pi) Re sum_k (amp_re[k] + i amp_im[k]) / (hwhm_hz[k] + i (nu - freq_hz[k])).
+ * @param population   N relative populations or NULL (equal)
+ * @param rate_per_s   K >= 0 (0: the lines are the sites, amplitudes p_j)
+ * @param site_freq_hz N site frequencies in Hz (finite)
+ * @param freq_hz, hwhm_hz, amp_re, amp_im  receive N values each
+ * @return #SRX_OK, #SRX_EINVAL, #SRX_ENOCONV (the QR iteration did not
+ *         converge; not seen in practice).
+ */
+SRX_API int srx_exchange_lines(srx_exchange *ex, const double *population, double rate_per_s,
+                               const double *site_freq_hz, double *freq_hz, double *hwhm_hz,
+                               double *amp_re, double *amp_im, srx_diag *diag);
+
+/**
+ * @brief Powder spectrum from per-orientation site frequencies.
+ *
+ * Bin i is centred at first_hz + i spacing_hz and spans half a spacing each
+ * side; intensity[i] receives the weighted sum over orientations of the
+ * spectrum integrated over the bin, divided by spacing_hz (a density in
+ * 1/Hz).  The weights are normalised to sum 1, so sum(intensity) spacing is
+ * the fraction of the total intensity that falls inside the window (1 for
+ * a window that holds the whole line, up to the Lorentzian tails).  A
+ * Lorentzian broadening of FWHM lb_hz adds lb_hz / 2 to every line's
+ * half-width (exact).  intensity is overwritten.
+ *
+ * Cost and the tail tolerance.  Each orientation costs N (atan + log) per
+ * bin edge it touches.  With tail_tol = 0 every bin is evaluated (exact).
+ * With tail_tol > 0 only the bins within a window around the orientation's
+ * lines are: the window is widened (doubling from 8 bins) until the lines'
+ * density at its edges times the distance, an upper bound of the area of
+ * tails falling at least as x^-2, is below tail_tol (per unit area of that
+ * orientation).  Without Lorentzian broadening the exchange lines of an
+ * orientation have tails falling as K dnu^2 / x^4 (the FID is flat at t = 0:
+ * s'(0) = 2 pi i <nu> and Im s''(0) = 0 by detailed balance), so windows
+ * are a few line widths; a Lorentzian lb_hz has x^-2 tails and widens them.
+ * Within 32 bins of a line the bins get the exact antiderivative; beyond,
+ * 2-point Gauss-Legendre (error (spacing/x)^4/36 of the local value).  With
+ * tail_tol > 0 and at least 768 points the far tails (beyond 64-192 bins,
+ * joined by a C2 cutoff) are moreover sampled on coarse nodes every 16
+ * bins, summed over the orientations and interpolated once (cubic), which
+ * makes an orientation about 4 times cheaper; the result differs from the
+ * tail_tol = 0 evaluation by less than 3e-4 of the peak (tests).  The coarse
+ * buffer is allocated by the first call that needs it and then reused.
+ * @param n_orient     number of orientations (>= 1)
+ * @param site_freq_hz n_orient x N row-major site frequencies in Hz
+ * @param weight       n_orient weights (>= 0, finite, not all 0) or NULL (equal)
+ * @param lb_hz        Lorentzian broadening FWHM in Hz (>= 0)
+ * @param tail_tol     neglected tail area per orientation, in [0, 1) (0: exact)
+ * @param first_hz, spacing_hz, n_points  the grid (spacing > 0, n_points >= 1)
+ * @return #SRX_OK, #SRX_EINVAL, #SRX_ENOCONV.
+ */
+SRX_API int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rate_per_s,
+                                  size_t n_orient, const double *site_freq_hz,
+                                  const double *weight, double lb_hz, double tail_tol,
+                                  double first_hz, double spacing_hz, size_t n_points,
+                                  double *intensity, srx_diag *diag);
+
+/* ------------------------------------------------------------ quadrupolar sites, powder */
+
+/** @brief One site of a quadrupolar exchange problem. */
+typedef struct srx_exchange_site {
+    double cq_hz;      /**< quadrupole coupling constant Cq in Hz (>= 0) */
+    double eta;        /**< EFG asymmetry in [0, 1] */
+    double alpha_rad;  /**< ZYZ Euler angles crystal frame -> the site's EFG PAS, radians */
+    double beta_rad;   /**< (see alpha_rad) */
+    double gamma_rad;  /**< (see alpha_rad) */
+    double shift_hz;   /**< isotropic chemical shift as a frequency offset in Hz */
+    double population; /**< relative population (>= 0; normalised over the sites) */
+} srx_exchange_site;
+
+/** @brief Condition, grid and numerics of a simulation (see srx_exchange_conditions_init()). */
+typedef struct srx_exchange_conditions {
+    double spin;        /**< nuclear spin I, half-integer >= 3/2 */
+    double larmor_hz;   /**< Larmor frequency nu0 in Hz (> 0) */
+    int mas;            /**< 0: static; 1: infinitely fast magic-angle spinning */
+    size_t n_points;    /**< grid points (>= 2; default 4096) */
+    double span_hz;     /**< window width W (> 0): points centre - W/2 + i W/N, like `lineshape` */
+    double center_hz;   /**< window centre (default 0) */
+    double lb_hz;       /**< Lorentzian broadening FWHM in Hz (default 0; exact, but widens the per-orientation windows) */
+    double gb_hz;       /**< Gaussian broadening FWHM in Hz (default 0; convolution with the bin-integrated Gaussian) */
+    int n_divisions;    /**< ASG divisions per octant edge of the hemisphere orientation set (default 64; about 4 N^2 orientations) */
+    double tail_tol;    /**< tail tolerance of srx_exchange_spectrum() (default 1e-6) */
+} srx_exchange_conditions;
+
+/** @brief Defaults: spin 0 and larmor_hz 0 (must be set), static, 4096 points,
+ *         span 0 (must be set), centre 0, no broadening, 64 divisions, tail_tol 1e-6. */
+SRX_API void srx_exchange_conditions_init(srx_exchange_conditions *c);
+
+/** @brief Opaque simulator: orientation set, site frequencies, workspace. */
+typedef struct srx_exchange_sim srx_exchange_sim;
+
+/**
+ * @brief Build a simulator: the hemisphere ASG orientation set
+ *        (spinrelax/powder.h), and for every orientation and site the
+ *        central-transition frequency (srx_quad_frequencies_hz(): second
+ *        order, static or infinitely fast MAS, plus the shift) of B0 / the
+ *        rotor axis in that site's PAS.
+ * @param sites    n_sites sites (2 .. #SRX_EXCHANGE_MAX_SITES)
+ * @return #SRX_OK, #SRX_EINVAL, #SRX_EDOM (spin not half-integer >= 3/2,
+ *         eta outside [0, 1], ...), #SRX_ENOMEM.
+ */
+SRX_API int srx_exchange_sim_alloc(const srx_exchange_conditions *c, const srx_exchange_site *sites,
+                                   size_t n_sites, srx_exchange_sim **sim, srx_diag *diag);
+
+/** @brief Free a simulator (NULL is a no-op). */
+SRX_API void srx_exchange_sim_free(srx_exchange_sim *sim);
+
+/** @brief Number of orientations of the simulator's set (0 for NULL). */
+SRX_API size_t srx_exchange_sim_n_orientations(const srx_exchange_sim *sim);
+
+/** @brief Site frequencies, n_orientations x n_sites row-major, Hz (owned by the simulator). */
+SRX_API const double *srx_exchange_sim_site_frequencies(const srx_exchange_sim *sim);
+
+/** @brief Orientation weights (sum 1; owned by the simulator). */
+SRX_API const double *srx_exchange_sim_weights(const srx_exchange_sim *sim);
+
+/** @brief The grid: frequency_hz[i] = centre - span/2 + i span/N. */
+SRX_API int srx_exchange_sim_frequencies(const srx_exchange_sim *sim, double *frequency_hz,
+                                         srx_diag *diag);
+
+/**
+ * @brief Powder spectrum at jump rate K (docs/cli.md convention), normalised
+ *        so that sum(intensity) * spacing = 1 over the window.
+ * @return #SRX_OK, #SRX_EINVAL, #SRX_ENODATA (no intensity in the window),
+ *         #SRX_ENOCONV.
+ */
+SRX_API int srx_exchange_sim_spectrum(srx_exchange_sim *sim, double rate_per_s, double *intensity,
+                                      srx_diag *diag);
+
+/**
+ * @brief Spectra at n temperatures in one call: K = 1 / tau, tau = tau0
+ *        exp(Ea / kB T) (srx_spectral_tau_s(); a tau beyond the double range
+ *        is K = 0).
+ * @param intensity  n x n_points row-major, each normalised as in srx_exchange_sim_spectrum()
+ * @return as srx_exchange_sim_spectrum(), plus #SRX_EDOM for T <= 0 or tau0 <= 0.
+ */
+SRX_API int srx_exchange_sim_series(srx_exchange_sim *sim, double ea_ev, double tau0_s, size_t n,
+                                    const double *temperature_k, double *intensity,
+                                    srx_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SPINRELAX_EXCHANGE_H */

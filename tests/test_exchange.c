@@ -1,0 +1,885 @@
+/* Unit tests of the exchange module.
+ *
+ * References (none of them the module's own output):
+ * - the resolvent 1^T (2 pi i nu - A)^-1 p of the exchange matrix, inverted
+ *   in closed form for two sites (the textbook two-site line shape) and by
+ *   complex Gaussian elimination for three sites, integrated over each bin
+ *   by 16-point Gauss-Legendre on sub-intervals;
+ * - the zero-rate limit: population-weighted sticks / Lorentzians (arctan);
+ * - the fast limit: one line at the population-weighted mean frequency with
+ *   the motional width p1 p2 (2 pi dnu)^2 / (2 pi k_ex) of the second-order
+ *   perturbation (Abragam ch. X);
+ * - exact identities: sum of amplitudes 1, first moment = weighted mean
+ *   frequency at every rate, additivity of the bin integrals. */
+#include <config.h>
+
+#include <complex.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "spinrelax/exchange.h"
+#include "spinrelax/lineshape.h"
+#include "spinrelax/powder.h"
+#include "spinrelax/quadrupolar.h"
+
+#define PI 3.14159265358979323846
+
+static srx_exchange *ex2, *ex3;
+
+static void setup(void)
+{
+    ck_assert_int_eq(srx_exchange_alloc(2, &ex2, NULL), SRX_OK);
+    ck_assert_int_eq(srx_exchange_alloc(3, &ex3, NULL), SRX_OK);
+}
+
+static void teardown(void)
+{
+    srx_exchange_free(ex2);
+    srx_exchange_free(ex3);
+}
+
+/* the resolvent spectrum S(nu) = 2 Re 1^T (2 pi i nu - A)^-1 p for n sites,
+ * A = i 2 pi diag(f) + K^T, by Gaussian elimination with partial pivoting,
+ * plus a Lorentzian broadening of HWHM hb (nu -> nu - i hb) */
+static double resolvent(int n, const double *f, const double *p, double rate, double hb,
+                        double nu)
+{
+    double complex m[4][5], z = 2.0 * PI * I * nu + 2.0 * PI * hb, s = 0.0;
+    double k[4][4];
+    int i, j, c;
+    for (i = 0; i < n; i++) {
+        double row = 0.0;
+        for (j = 0; j < n; j++)
+            if (j != i) {
+                k[i][j] = rate * p[j] * n / (n - 1.0);
+                row += k[i][j];
+            }
+        k[i][i] = -row;
+    }
+    /* (z - A) x = p with A_ij = i 2 pi f_i delta_ij + k_ji */
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < n; j++)
+            m[i][j] = (i == j ? z - 2.0 * PI * I * f[i] : 0.0) - k[j][i];
+        m[i][n] = p[i];
+    }
+    for (c = 0; c < n; c++) {
+        int piv = c;
+        for (i = c + 1; i < n; i++)
+            if (cabs(m[i][c]) > cabs(m[piv][c]))
+                piv = i;
+        for (j = 0; j <= n; j++) {
+            double complex t = m[c][j];
+            m[c][j] = m[piv][j];
+            m[piv][j] = t;
+        }
+        for (i = c + 1; i < n; i++) {
+            double complex fct = m[i][c] / m[c][c];
+            for (j = c; j <= n; j++)
+                m[i][j] -= fct * m[c][j];
+        }
+    }
+    for (i = n - 1; i >= 0; i--) {
+        double complex x = m[i][n];
+        for (j = i + 1; j < n; j++)
+            x -= m[i][j] * m[j][n];
+        m[i][n] = x / m[i][i];
+        s += m[i][n];
+    }
+    return 2.0 * creal(s);
+}
+
+/* the textbook two-site form: 1^T (zI - A)^-1 p with a = z - 2 pi i f1 + k1,
+ * b = z - 2 pi i f2 + k2, k1 = k p2 N/(N-1), k2 = k p1 N/(N-1) */
+static double two_site(double f1, double f2, double p1, double rate, double nu)
+{
+    double p2 = 1.0 - p1, k1 = 2.0 * rate * p2, k2 = 2.0 * rate * p1;
+    double complex z = 2.0 * PI * I * nu;
+    double complex a = z - 2.0 * PI * I * f1 + k1, b = z - 2.0 * PI * I * f2 + k2;
+    /* (zI - A) = [[a, -k2], [-k1, b]] (A_ij = k_ji): inverse [[b, k2], [k1, a]] / (ab - k1 k2) */
+    double complex num = p1 * (b + k1) + p2 * (a + k2);
+    return 2.0 * creal(num / (a * b - k1 * k2));
+}
+
+/* bin average of a spectrum function by 16-point Gauss-Legendre on `sub`
+ * sub-intervals */
+typedef double (*spec_fn)(const void *ctx, double nu);
+static double bin_average(spec_fn fn, const void *ctx, double lo, double hi, int sub)
+{
+    static const double x[8] = {0.0950125098376374, 0.2816035507792589, 0.4580167776572274,
+                                0.6178762444026438, 0.7554044083550030, 0.8656312023878318,
+                                0.9445750230732326, 0.9894009349916499};
+    static const double w[8] = {0.1894506104550685, 0.1826034150449236, 0.1691565193950025,
+                                0.1495959888165767, 0.1246289712555339, 0.0951585116824928,
+                                0.0622535239386479, 0.0271524594117541};
+    double s = 0.0, h = (hi - lo) / sub;
+    int j, k;
+    for (j = 0; j < sub; j++) {
+        double c = lo + (j + 0.5) * h;
+        for (k = 0; k < 8; k++)
+            s += w[k] * (fn(ctx, c + 0.5 * h * x[k]) + fn(ctx, c - 0.5 * h * x[k]));
+    }
+    return s * 0.5 * h / (hi - lo);
+}
+
+typedef struct rctx {
+    int n;
+    const double *f, *p;
+    double rate, hb;
+} rctx;
+
+static double rfn(const void *c, double nu)
+{
+    const rctx *r = c;
+    return resolvent(r->n, r->f, r->p, r->rate, r->hb, nu);
+}
+
+static double tfn(const void *c, double nu)
+{
+    const rctx *r = c;
+    return two_site(r->f[0], r->f[1], r->p[0], r->rate, nu);
+}
+
+START_TEST(test_rate_matrix)
+{
+    /* cli.md: k_ij = K p_j N/(N-1); rows sum to 0; detailed balance;
+     * equal populations: every site left at rate K */
+    double p[3] = {1.0, 2.0, 5.0}, k[9], eq[9];
+    int i, j;
+    ck_assert_int_eq(srx_exchange_rate_matrix(3, p, 100.0, k, NULL), SRX_OK);
+    for (i = 0; i < 3; i++) {
+        double row = 0.0;
+        for (j = 0; j < 3; j++) {
+            row += k[i * 3 + j];
+            if (i != j) {
+                srxt_assert_rel(k[i * 3 + j], 100.0 * p[j] / 8.0 * 1.5, 1e-15);
+                srxt_assert_rel(p[i] * k[i * 3 + j], p[j] * k[j * 3 + i], 1e-15);
+            }
+        }
+        ck_assert(fabs(row) < 1e-12);
+    }
+    ck_assert_int_eq(srx_exchange_rate_matrix(3, NULL, 7.0, eq, NULL), SRX_OK);
+    for (i = 0; i < 3; i++)
+        srxt_assert_rel(-eq[i * 3 + i], 7.0, 1e-15);
+}
+END_TEST
+
+START_TEST(test_two_site_textbook)
+{
+    /* one orientation, two sites 2 kHz apart, populations 0.5/0.5 and
+     * 0.3/0.7, rates from slow to fast (through coalescence at
+     * k = pi dnu / 2 for the symmetric case): the binned spectrum equals
+     * the bin average of the closed two-site form.  Tolerance 1e-9 of the
+     * peak: the bin averages are converged (8 sub-intervals of 16-point
+     * Gauss-Legendre over a 5 Hz bin on lines >= 50 Hz wide) and the
+     * eigen-decomposition is accurate to ~1e-13 relative. */
+    static double out[2000];
+    const double f[2] = {-800.0, 1200.0}, rates[] = {300.0, 3141.59, PI * 2000.0 / 2.0, 2e4, 3e5};
+    const double pops[2][2] = {{0.5, 0.5}, {0.3, 0.7}};
+    int ip, ir, i;
+    for (ip = 0; ip < 2; ip++) {
+        for (ir = 0; ir < 5; ir++) {
+            rctx c = {2, f, pops[ip], rates[ir], 0.0};
+            double peak = 0.0, maxerr = 0.0;
+            ck_assert_int_eq(srx_exchange_spectrum(ex2, pops[ip], rates[ir], 1, f, NULL, 0.0, 0.0, -5000.0, 5.0, 2000, out, NULL),
+                             SRX_OK);
+            for (i = 0; i < 2000; i++) {
+                double lo = -5000.0 + (i - 0.5) * 5.0;
+                double ref = bin_average(tfn, &c, lo, lo + 5.0, 8);
+                peak = fmax(peak, ref);
+                maxerr = fmax(maxerr, fabs(out[i] - ref));
+            }
+            ck_assert_msg(maxerr < 1e-8 * peak, "p1 %g rate %g: max error %g of peak %g",
+                          pops[ip][0], rates[ir], maxerr, peak);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_three_site_resolvent)
+{
+    /* three sites, unequal populations, Lorentzian broadening: against the
+     * resolvent by Gaussian elimination (independent of the eigen path) */
+    static double out[1500];
+    const double f[3] = {-1500.0, 200.0, 2600.0}, p[3] = {0.2, 0.5, 0.3};
+    const double rates[] = {0.0, 500.0, 5000.0, 5e4};
+    int ir, i;
+    for (ir = 0; ir < 4; ir++) {
+        rctx c = {3, f, p, rates[ir], 20.0};
+        double peak = 0.0, maxerr = 0.0;
+        ck_assert_int_eq(srx_exchange_spectrum(ex3, p, rates[ir], 1, f, NULL, 40.0, 0.0, -6000.0, 8.0, 1500, out, NULL),
+                         SRX_OK);
+        for (i = 0; i < 1500; i++) {
+            double lo = -6000.0 + (i - 0.5) * 8.0;
+            double ref = bin_average(rfn, &c, lo, lo + 8.0, 8);
+            peak = fmax(peak, ref);
+            maxerr = fmax(maxerr, fabs(out[i] - ref));
+        }
+        ck_assert_msg(maxerr < 1e-8 * peak, "rate %g: max error %g of peak %g", rates[ir],
+                      maxerr, peak);
+    }
+}
+END_TEST
+
+START_TEST(test_zero_rate)
+{
+    /* K = 0, no broadening: population-weighted sticks in the bins that
+     * hold the site frequencies (exact); with lb, Lorentzians of HWHM lb/2
+     * (arctan by hand) */
+    static double out[400], f[3 * 50], w[50];
+    const double p[3] = {0.25, 0.25, 0.5};
+    double ref[400];
+    int o, i, k;
+    for (o = 0; o < 50; o++) {
+        for (k = 0; k < 3; k++)
+            f[o * 3 + k] = -900.123 + 37.3 * o + 411.7 * k; /* off the bin edges */
+        w[o] = 1.0 + 0.1 * o;
+    }
+    ck_assert_int_eq(srx_exchange_spectrum(ex3, p, 0.0, 50, f, w, 0.0, 0.0, -1000.0, 10.0, 400, out, NULL),
+                     SRX_OK);
+    memset(ref, 0, sizeof ref);
+    {
+        double ws = 0.0;
+        for (o = 0; o < 50; o++)
+            ws += w[o];
+        for (o = 0; o < 50; o++)
+            for (k = 0; k < 3; k++) {
+                int b = (int)floor((f[o * 3 + k] - (-1000.0 - 5.0)) / 10.0);
+                if (b >= 0 && b < 400)
+                    ref[b] += w[o] / ws * p[k] / 10.0;
+            }
+    }
+    for (i = 0; i < 400; i++)
+        ck_assert_msg(fabs(out[i] - ref[i]) < 1e-14, "bin %d: %g vs %g", i, out[i], ref[i]);
+    /* with lb = 30 Hz */
+    ck_assert_int_eq(srx_exchange_spectrum(ex3, p, 0.0, 50, f, w, 30.0, 0.0, -1000.0, 10.0, 400, out, NULL),
+                     SRX_OK);
+    {
+        double ws = 0.0;
+        for (o = 0; o < 50; o++)
+            ws += w[o];
+        for (i = 0; i < 400; i++) {
+            double lo = -1005.0 + 10.0 * i, hi = lo + 10.0, s = 0.0;
+            for (o = 0; o < 50; o++)
+                for (k = 0; k < 3; k++)
+                    s += w[o] / ws * p[k] *
+                         (atan((hi - f[o * 3 + k]) / 15.0) - atan((lo - f[o * 3 + k]) / 15.0)) /
+                         PI;
+            ck_assert_msg(fabs(out[i] - s / 10.0) < 1e-13, "lb bin %d", i);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_fast_limit)
+{
+    /* very fast exchange: one line at the population-weighted mean
+     * frequency, of HWHM g = p1 p2 (2 pi dnu)^2 / (2 pi k_ex), k_ex = k12 + k21
+     * (second order in dnu / k_ex, relative correction ~ (2 pi dnu / k_ex)^2
+     * = 1.6e-5 here), the other mode broad (g ~ k_ex / 2 pi) with amplitude
+     * ~ 0; and orientation by orientation (not an averaged tensor) */
+    const double f[2] = {-700.0, 1300.0}, p[2] = {0.3, 0.7}, rate = 1e7;
+    double lf[2], lg[2], cr[2], ci[2], mean = 0.3 * -700.0 + 0.7 * 1300.0;
+    double kex = 2.0 * rate * (0.7 + 0.3); /* k12 + k21 = K N/(N-1) (p2 + p1) */
+    int k, narrow;
+    ck_assert_int_eq(srx_exchange_lines(ex2, p, rate, f, lf, lg, cr, ci, NULL), SRX_OK);
+    narrow = lg[0] < lg[1] ? 0 : 1;
+    ck_assert(fabs(lf[narrow] - mean) < 1e-6 * 2000.0);
+    srxt_assert_rel(lg[narrow], 0.3 * 0.7 * pow(2.0 * PI * 2000.0, 2) / kex / (2.0 * PI), 1e-4);
+    srxt_assert_rel(cr[narrow], 1.0, 1e-5);
+    ck_assert(fabs(cr[1 - narrow]) < 1e-5 && lg[1 - narrow] > 0.9 * kex / (2.0 * PI));
+    (void)k;
+    {
+        /* powder of hand-made orientations: the spectrum is the histogram
+         * of the per-orientation means */
+        static double fo[2 * 200], out[600], ref[600];
+        int o, i;
+        memset(ref, 0, sizeof ref);
+        for (o = 0; o < 200; o++) {
+            double m, d, g;
+            fo[2 * o] = 1000.0 * cos(0.1 * o);
+            fo[2 * o + 1] = 800.0 * sin(0.37 * o) - 300.0;
+            m = 0.3 * fo[2 * o] + 0.7 * fo[2 * o + 1];
+            d = fo[2 * o + 1] - fo[2 * o];
+            g = 0.21 * pow(2.0 * PI * d, 2) / (2e9 * 2.0 * PI); /* motional HWHM */
+            for (i = 0; i < 600; i++) {
+                double lo = -1502.5 + 5.0 * i;
+                ref[i] += (atan((lo + 5.0 - m) / g) - atan((lo - m) / g)) / PI / 200.0 / 5.0;
+            }
+        }
+        ck_assert_int_eq(srx_exchange_spectrum(ex2, p, 1e9, 200, fo, NULL, 0.0, 0.0, -1500.0, 5.0, 600, out, NULL),
+                         SRX_OK);
+        /* the narrow mode's width and position are exact to ~(2 pi d / k_ex)^2
+         * ~ 1e-8 relative; the broad mode (amplitude ~1e-7, width ~3e8 Hz)
+         * adds ~1e-15 per bin: 1e-9 of a 1e-3 stick */
+        for (i = 0; i < 600; i++)
+            ck_assert_msg(fabs(out[i] - ref[i]) < 1e-9, "bin %d: %g vs %g", i, out[i], ref[i]);
+    }
+}
+END_TEST
+
+START_TEST(test_moments_and_amplitudes)
+{
+    /* At every rate: sum of amplitudes 1 and, from -i s'(0) = weighted mean
+     * frequency, sum Re(c) nu - Im(c) g = mean and sum Re(c) g + Im(c) nu = 0
+     * (the FID's first moment); the first moment of the binned spectrum over
+     * a window of +-2 MHz with 4 kHz of line broadening agrees with the mean
+     * to 0.5 Hz (Lorentzian tails beyond the window: dispersive parts cancel
+     * between the lines of an orientation, absorptive ones are symmetric to
+     * first order). */
+    const double f[3] = {-1500.0, 200.0, 2600.0}, p[3] = {0.2, 0.5, 0.3};
+    double mean = 0.2 * -1500.0 + 0.5 * 200.0 + 0.3 * 2600.0, r;
+    for (r = 1.0; r < 1e11; r *= 10.0) {
+        double lf[3], lg[3], cr[3], ci[3], s0 = 0.0, s1 = 0.0, s2 = 0.0;
+        int k;
+        ck_assert_int_eq(srx_exchange_lines(ex3, p, r, f, lf, lg, cr, ci, NULL), SRX_OK);
+        for (k = 0; k < 3; k++) {
+            s0 += cr[k];
+            s1 += cr[k] * lf[k] - ci[k] * lg[k];
+            s2 += cr[k] * lg[k] + ci[k] * lf[k];
+            ck_assert(lg[k] >= 0.0);
+        }
+        ck_assert_msg(fabs(s0 - 1.0) < 1e-10, "rate %g: sum c = %.15g", r, s0);
+        ck_assert_msg(fabs(s1 - mean) < 1e-9 * (2600.0 + r / (2 * PI)), "rate %g: mean %g", r,
+                      s1);
+        ck_assert_msg(fabs(s2) < 1e-9 * (2600.0 + r / (2 * PI)), "rate %g: %g", r, s2);
+    }
+    {
+        static double out[20000];
+        double rates[] = {0.0, 1e3, 1e4, 1e5, 1e7};
+        int ir, i;
+        for (ir = 0; ir < 5; ir++) {
+            double m0 = 0.0, m1 = 0.0;
+            ck_assert_int_eq(srx_exchange_spectrum(ex3, p, rates[ir], 1, f, NULL, 4000.0, 0.0, -2e6 + mean, 200.0, 20000, out, NULL),
+                             SRX_OK);
+            for (i = 0; i < 20000; i++) {
+                double nu = -2e6 + mean + 200.0 * i;
+                m0 += out[i] * 200.0;
+                m1 += out[i] * 200.0 * nu;
+            }
+            ck_assert_msg(fabs(m1 / m0 - mean) < 0.5, "rate %g: first moment %g vs %g",
+                          rates[ir], m1 / m0, mean);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_bins_area)
+{
+    /* the same spectrum on 1 Hz bins and on 25 Hz bins with the same
+     * edges: each coarse bin is the sum of its 25 fine ones (exact
+     * antiderivative near the lines, 1e-7 relative where 2-point
+     * Gauss-Legendre takes over in the far tails); lines narrower than a bin keep
+     * their area (total within 1e-3 of 1 over a window of +-1e4 widths) */
+    static double fine[25000], coarse[1000];
+    const double f[2] = {-300.0, 450.0}, p[2] = {0.4, 0.6};
+    const double rates[] = {0.0, 10.0, 2000.0, 1e6};
+    int ir, i, j;
+    for (ir = 0; ir < 4; ir++) {
+        double area = 0.0;
+        ck_assert_int_eq(srx_exchange_spectrum(ex2, p, rates[ir], 1, f, NULL, 0.0, 0.0, -12500.0, 1.0, 25000, fine, NULL),
+                         SRX_OK);
+        ck_assert_int_eq(srx_exchange_spectrum(ex2, p, rates[ir], 1, f, NULL, 0.0, 0.0, -12488.0, 25.0, 1000, coarse, NULL),
+                         SRX_OK);
+        for (i = 0; i < 1000; i++) {
+            double s = 0.0;
+            for (j = 0; j < 25; j++)
+                s += fine[25 * i + j] * 1.0;
+            ck_assert_msg(fabs(s - coarse[i] * 25.0) < 1e-7 * fabs(s) + 1e-15,
+                          "rate %g bin %d: %.17g vs %.17g",
+                          rates[ir], i, s, coarse[i] * 25.0);
+            area += coarse[i] * 25.0;
+        }
+        {
+            /* outside +-12.5 kHz a Lorentzian of HWHM g centred within
+             * 0.5 kHz of 0 loses at most (2/pi) g / 12 kHz of its area */
+            double lf[2], lg[2], cr[2], ci[2], lost = 0.0;
+            ck_assert_int_eq(srx_exchange_lines(ex2, p, rates[ir], f, lf, lg, cr, ci, NULL),
+                             SRX_OK);
+            for (j = 0; j < 2; j++)
+                lost += (2.0 / PI) * fabs(cr[j]) * lg[j] / 12000.0 + fabs(ci[j]) * 1e-3;
+            ck_assert_msg(fabs(area - 1.0) < lost + 1e-12, "rate %g: area %.15g (tails %g)",
+                          rates[ir], area, lost);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_exceptional_point)
+{
+    /* symmetric two sites exactly at coalescence, k = pi dnu / 2 ... the
+     * 2x2 matrix is defective there; the result must be finite and match
+     * the closed form (1e-6 of the peak: the rate is moved by 1e-7) */
+    static double out[800];
+    const double f[2] = {-500.0, 500.0}, p[2] = {0.5, 0.5};
+    double rate = PI * 1000.0 / 2.0;
+    rctx c = {2, f, p, rate, 0.0};
+    double peak = 0.0, maxerr = 0.0;
+    int i;
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, p, rate, 1, f, NULL, 0.0, 0.0, -2000.0, 5.0, 800, out, NULL),
+                     SRX_OK);
+    for (i = 0; i < 800; i++) {
+        double lo = -2000.0 + (i - 0.5) * 5.0, ref = bin_average(tfn, &c, lo, lo + 5.0, 8);
+        ck_assert(isfinite(out[i]));
+        peak = fmax(peak, ref);
+        maxerr = fmax(maxerr, fabs(out[i] - ref));
+    }
+    ck_assert_msg(maxerr < 1e-6 * peak, "max error %g of peak %g", maxerr, peak);
+}
+END_TEST
+
+START_TEST(test_bad_input)
+{
+    double f[2] = {0.0, 100.0}, k[4], out[10], lf[2], lg[2], cr[2], ci[2];
+    double bad[2] = {1.0, NAN}, neg[2] = {-1.0, 1.0}, zero[2] = {0.0, 0.0};
+    srx_exchange *e;
+    ck_assert_int_eq(srx_exchange_alloc(1, &e, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_alloc(17, &e, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_alloc(2, NULL, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_rate_matrix(2, NULL, -1.0, k, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_rate_matrix(2, NULL, NAN, k, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_rate_matrix(2, NULL, 1.0, NULL, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_rate_matrix(1, NULL, 1.0, k, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_rate_matrix(2, bad, 1.0, k, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_rate_matrix(2, neg, 1.0, k, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_rate_matrix(2, zero, 1.0, k, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_lines(NULL, NULL, 1.0, f, lf, lg, cr, ci, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_lines(ex2, NULL, 1.0, bad, lf, lg, cr, ci, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_lines(ex2, NULL, 1.0, f, NULL, lg, cr, ci, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_lines(ex2, NULL, INFINITY, f, lf, lg, cr, ci, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, 0.0, 0.0, 0.0, 1.0, 10, out, NULL),
+                     SRX_OK);
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 0, f, NULL, 0.0, 0.0, 0.0, 1.0, 10, out, NULL),
+                     SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, 0.0, 0.0, 0.0, 1.0, 0, out, NULL),
+                     SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, -1.0, 0.0, 0.0, 1.0, 10, out, NULL),
+                     SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, 0.0, 0.0, 0.0, 0.0, 10, out, NULL),
+                     SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, 0.0, 0.0, NAN, 1.0, 10, out, NULL),
+                     SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, bad, NULL, 0.0, 0.0, 0.0, 1.0, 10, out, NULL),
+                     SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, neg, 0.0, 0.0, 0.0, 1.0, 10, out, NULL),
+                     SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, zero, 0.0, 0.0, 0.0, 1.0, 10, out, NULL),
+                     SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_spectrum(ex2, NULL, 1.0, 1, f, NULL, 0.0, 0.0, 0.0, 1.0, 10, NULL, NULL),
+                     SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_n_sites(ex3), 3);
+    ck_assert_int_eq(srx_exchange_n_sites(NULL), 0);
+    srx_exchange_free(NULL);
+}
+END_TEST
+
+
+/* ------------------------------------------------------------ quadrupolar sites */
+
+/* 27Al, 130.29 MHz (physics.md section 6 check values) */
+#define AL_SPIN 2.5
+#define AL_LARMOR 130.29e6
+#define DEG (PI / 180.0)
+
+/* central-transition second-order frequency from physics.md section 6,
+ * written here independently of the quadrupolar module */
+static double ct_freq(double cq, double eta, int mas, double theta, double phi)
+{
+    double nuq = 3.0 * cq / (2.0 * AL_SPIN * (2.0 * AL_SPIN - 1.0));
+    double c = cos(2.0 * phi), e = eta, a, b, cc, x = cos(theta) * cos(theta);
+    if (!mas) {
+        a = -27.0 / 8.0 + 9.0 / 4.0 * e * c - 3.0 / 8.0 * e * e * c * c;
+        b = 30.0 / 8.0 - 0.5 * e * e - 2.0 * e * c + 3.0 / 4.0 * e * e * c * c;
+        cc = -3.0 / 8.0 + e * e / 3.0 - 0.25 * e * c - 3.0 / 8.0 * e * e * c * c;
+    } else {
+        a = 21.0 / 16.0 - 7.0 / 8.0 * e * c + 7.0 / 48.0 * e * e * c * c;
+        b = -9.0 / 8.0 + e * e / 12.0 + e * c - 7.0 / 24.0 * e * e * c * c;
+        cc = 5.0 / 16.0 - e * c / 8.0 + 7.0 / 48.0 * e * e * c * c;
+    }
+    return -(nuq * nuq / (6.0 * AL_LARMOR)) * (AL_SPIN * (AL_SPIN + 1.0) - 0.75) *
+           (a * x * x + b * x + cc);
+}
+
+/* 3x3 product c = a b */
+static void mat3(const double a[3][3], const double b[3][3], double c[3][3])
+{
+    int i, j, k;
+    for (i = 0; i < 3; i++)
+        for (j = 0; j < 3; j++) {
+            c[i][j] = 0.0;
+            for (k = 0; k < 3; k++)
+                c[i][j] += a[i][k] * b[k][j];
+        }
+}
+
+/* PAS polar angles of crystal direction n for ZYZ Euler angles, by
+ * multiplying the three elementary rotations numerically */
+static void pas_dir(const double *n, double al, double be, double ga, double *theta, double *phi)
+{
+    double rz1[3][3] = {{cos(al), -sin(al), 0}, {sin(al), cos(al), 0}, {0, 0, 1}};
+    double ry[3][3] = {{cos(be), 0, sin(be)}, {0, 1, 0}, {-sin(be), 0, cos(be)}};
+    double rz2[3][3] = {{cos(ga), -sin(ga), 0}, {sin(ga), cos(ga), 0}, {0, 0, 1}};
+    double t[3][3], r[3][3], p[3];
+    int i;
+    mat3(rz1, ry, t);
+    mat3(t, rz2, r);
+    for (i = 0; i < 3; i++)
+        p[i] = r[0][i] * n[0] + r[1][i] * n[1] + r[2][i] * n[2];
+    *theta = acos(p[2] > 1.0 ? 1.0 : p[2] < -1.0 ? -1.0 : p[2]);
+    *phi = atan2(p[1], p[0]);
+}
+
+static srx_exchange_conditions al_conditions(int mas, size_t np, double span, double center,
+                                             int div)
+{
+    srx_exchange_conditions c;
+    srx_exchange_conditions_init(&c);
+    c.spin = AL_SPIN;
+    c.larmor_hz = AL_LARMOR;
+    c.mas = mas;
+    c.n_points = np;
+    c.span_hz = span;
+    c.center_hz = center;
+    c.n_divisions = div;
+    return c;
+}
+
+START_TEST(test_sim_site_frequencies)
+{
+    /* the simulator's per-orientation site frequencies against the formula
+     * of physics.md and a rotation written differently (1e-9 relative) */
+    srx_exchange_site s[2] = {{8.3e6, 0.28, 10.0 * DEG, 35.0 * DEG, -70.0 * DEG, 100.0, 1.0},
+                              {6.0e6, 0.6, 0.0, 90.0 * DEG, 0.0, -200.0, 2.0}};
+    int mas;
+    for (mas = 0; mas < 2; mas++) {
+        srx_exchange_conditions c = al_conditions(mas, 256, 60e3, -10e3, 8);
+        srx_exchange_sim *sim;
+        srx_powder *pw;
+        const double *f, *al, *be;
+        size_t o, k;
+        ck_assert_int_eq(srx_exchange_sim_alloc(&c, s, 2, &sim, NULL), SRX_OK);
+        ck_assert_int_eq(srx_powder_alloc(8, SRX_POWDER_HEMISPHERE, &pw, NULL), SRX_OK);
+        ck_assert_uint_eq(srx_exchange_sim_n_orientations(sim), srx_powder_n_orientations(pw));
+        f = srx_exchange_sim_site_frequencies(sim);
+        al = srx_powder_alpha_rad(pw);
+        be = srx_powder_beta_rad(pw);
+        for (o = 0; o < srx_powder_n_orientations(pw); o++) {
+            double n[3] = {sin(be[o]) * cos(al[o]), sin(be[o]) * sin(al[o]), cos(be[o])};
+            for (k = 0; k < 2; k++) {
+                double th, ph, ref;
+                pas_dir(n, s[k].alpha_rad, s[k].beta_rad, s[k].gamma_rad, &th, &ph);
+                ref = ct_freq(s[k].cq_hz, s[k].eta, mas, th, ph) + s[k].shift_hz;
+                ck_assert_msg(fabs(f[o * 2 + k] - ref) < 1e-9 * 2e4, "mas %d o %zu site %zu: %g vs %g",
+                              mas, o, k, f[o * 2 + k], ref);
+            }
+        }
+        srx_powder_free(pw);
+        srx_exchange_sim_free(sim);
+    }
+}
+END_TEST
+
+START_TEST(test_sim_zero_rate_lineshape)
+{
+    /* K = 0: the population-weighted sum of the single-site powder
+     * patterns of the lineshape module (its ASG tent interpolation, an
+     * independent powder average), whatever the Euler angles.  With 400 Hz
+     * Lorentzian broadening both converge; tolerance 2% relative L1
+     * (measured 0.4% for 64 divisions; the plain orientation sum of this
+     * module converges more slowly than tent interpolation). */
+    srx_exchange_site s[2] = {{8.3e6, 0.28, 10.0 * DEG, 35.0 * DEG, -70.0 * DEG, 0.0, 0.4},
+                              {6.0e6, 0.6, 0.0, 90.0 * DEG, 0.0, 500.0, 0.6}};
+    static double ex_out[1024], ls_out[1024];
+    srx_exchange_conditions c = al_conditions(0, 1024, 60e3, -8e3, 64);
+    srx_lineshape_conditions lc;
+    srx_quad_site q[2];
+    srx_exchange_sim *sim;
+    srx_lineshape *ls;
+    double pops[2] = {0.4, 0.6}, l1 = 0.0, norm = 0.0;
+    int i;
+    c.lb_hz = 400.0;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&c, s, 2, &sim, NULL), SRX_OK);
+    ck_assert_int_eq(srx_exchange_sim_spectrum(sim, 0.0, ex_out, NULL), SRX_OK);
+    srx_lineshape_conditions_init(&lc);
+    lc.spin = AL_SPIN;
+    lc.larmor_hz = AL_LARMOR;
+    lc.n_points = 1024;
+    lc.span_hz = 60e3;
+    lc.center_hz = -8e3;
+    lc.lb_hz = 400.0;
+    lc.n_divisions = 64;
+    for (i = 0; i < 2; i++) {
+        srx_quad_site_init(&q[i]);
+        q[i].cq_hz = s[i].cq_hz;
+        q[i].eta = s[i].eta;
+        q[i].shift_hz = s[i].shift_hz;
+    }
+    ck_assert_int_eq(srx_lineshape_alloc(&lc, &ls, NULL), SRX_OK);
+    ck_assert_int_eq(srx_lineshape_compute(ls, q, pops, 2, ls_out, NULL), SRX_OK);
+    for (i = 0; i < 1024; i++) {
+        l1 += fabs(ex_out[i] - ls_out[i]);
+        norm += fabs(ls_out[i]);
+    }
+    ck_assert_msg(l1 / norm < 0.02, "L1 distance %g", l1 / norm);
+    srx_lineshape_free(ls);
+    srx_exchange_sim_free(sim);
+}
+END_TEST
+
+START_TEST(test_sim_fast_limit_and_moment)
+{
+    /* Two 27Al sites related by a 90 degree rotation about y.
+     * - Very fast exchange: orientation by orientation the mean of the two
+     *   site frequencies (the histogram of those means, built here), and
+     *   NOT the pattern of the averaged EFG tensor (diag(0.18, -0.36, 0.18)
+     *   in units of V_zz: Cq' = 0.36 Cq, eta' = 0, a pattern 7 times
+     *   narrower).
+     * - At every rate the first moment is the population-weighted mean
+     *   frequency of the orientation set, which is the isotropic
+     *   second-order shift -3255.37 Hz (physics.md section 6) up to the
+     *   set's quadrature error. */
+    srx_exchange_site s[2] = {{8.3e6, 0.28, 0.0, 0.0, 0.0, 0.0, 1.0},
+                              {8.3e6, 0.28, 0.0, 90.0 * DEG, 0.0, 0.0, 1.0}};
+    static double out[2048], hist[2048], avg[2048];
+    srx_exchange_conditions c = al_conditions(0, 2048, 120e3, 0.0, 32);
+    srx_exchange_sim *sim;
+    const double *f, *w;
+    double spacing = 120e3 / 2048, l1 = 0.0, norm = 0.0, rates[] = {0.0, 1e3, 1e4, 1e5, 1e9};
+    size_t o, no;
+    int i, ir;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&c, s, 2, &sim, NULL), SRX_OK);
+    ck_assert_int_eq(srx_exchange_sim_spectrum(sim, 1e10, out, NULL), SRX_OK);
+    f = srx_exchange_sim_site_frequencies(sim);
+    w = srx_exchange_sim_weights(sim);
+    no = srx_exchange_sim_n_orientations(sim);
+    memset(hist, 0, sizeof hist);
+    for (o = 0; o < no; o++) {
+        double m = 0.5 * (f[2 * o] + f[2 * o + 1]);
+        int b = (int)floor((m + 60e3) / spacing + 0.5);
+        if (b >= 0 && b < 2048)
+            hist[b] += w[o] / spacing;
+    }
+    for (i = 0; i < 2048; i++) {
+        l1 += fabs(out[i] - hist[i]);
+        norm += fabs(hist[i]);
+    }
+    /* lines are ~1 mHz wide: only those within ~1e-3 bin of an edge leak */
+    ck_assert_msg(l1 / norm < 1e-3, "fast limit vs histogram of means: L1 %g", l1 / norm);
+    {
+        srx_lineshape_conditions lc;
+        srx_lineshape *ls;
+        srx_quad_site q;
+        srx_lineshape_conditions_init(&lc);
+        lc.spin = AL_SPIN;
+        lc.larmor_hz = AL_LARMOR;
+        lc.n_points = 2048;
+        lc.span_hz = 120e3;
+        srx_quad_site_init(&q);
+        q.cq_hz = 0.36 * 8.3e6;
+        q.eta = 0.0;
+        ck_assert_int_eq(srx_lineshape_alloc(&lc, &ls, NULL), SRX_OK);
+        ck_assert_int_eq(srx_lineshape_compute(ls, &q, NULL, 1, avg, NULL), SRX_OK);
+        srx_lineshape_free(ls);
+        l1 = norm = 0.0;
+        for (i = 0; i < 2048; i++) {
+            l1 += fabs(out[i] - avg[i]);
+            norm += fabs(avg[i]);
+        }
+        ck_assert_msg(l1 / norm > 0.5, "fast limit resembles the averaged tensor: L1 %g",
+                      l1 / norm);
+    }
+    srx_exchange_sim_free(sim);
+    {
+        /* first moments on a +-200 kHz window (the broad exchange modes at
+         * intermediate rates keep their tails inside) */
+        static double wide[4096];
+        double setmean = 0.0, sp = 400e3 / 4096;
+        c = al_conditions(0, 4096, 400e3, 0.0, 32);
+        ck_assert_int_eq(srx_exchange_sim_alloc(&c, s, 2, &sim, NULL), SRX_OK);
+        f = srx_exchange_sim_site_frequencies(sim);
+        w = srx_exchange_sim_weights(sim);
+        no = srx_exchange_sim_n_orientations(sim);
+        for (o = 0; o < no; o++)
+            setmean += w[o] * 0.5 * (f[2 * o] + f[2 * o + 1]);
+        /* the orientation set's own quadrature of the isotropic shift:
+         * O(1/N^2) error, 4.7 Hz for 32 divisions (measured: 1.7 Hz for 64) */
+        ck_assert_msg(fabs(setmean - -3255.37) < 6.0, "set mean %g", setmean);
+        for (ir = 0; ir < 5; ir++) {
+            double m0 = 0.0, m1 = 0.0;
+            ck_assert_int_eq(srx_exchange_sim_spectrum(sim, rates[ir], wide, NULL), SRX_OK);
+            for (i = 0; i < 4096; i++) {
+                double nu = -200e3 + sp * i;
+                m0 += wide[i] * sp;
+                m1 += wide[i] * sp * nu;
+            }
+            srxt_assert_rel(m0, 1.0, 1e-12);
+            /* exchange conserves the mean at every rate: the moment equals
+             * the set's mean to 0.5 Hz (tails beyond 200 kHz, per-orientation
+             * tail tolerance 1e-6 x 200 kHz = 0.2 Hz at most) */
+            ck_assert_msg(fabs(m1 / m0 - setmean) < 0.5, "rate %g: first moment %g, mean %g",
+                          rates[ir], m1 / m0, setmean);
+        }
+        srx_exchange_sim_free(sim);
+    }
+}
+END_TEST
+
+START_TEST(test_sim_multilevel)
+{
+    /* the default evaluation (per-orientation windows, tail_tol 1e-6, far
+     * tails on coarse nodes) against tail_tol = 0 (every bin, exact near
+     * the lines): within 3e-4 of the peak (measured 1.2e-4 at worst) */
+    srx_exchange_site s[2] = {{8.3e6, 0.28, 0.0, 0.0, 0.0, 0.0, 1.0},
+                              {8.3e6, 0.28, 0.0, 90.0 * DEG, 0.0, 0.0, 1.0}};
+    static double a[4096], b[4096];
+    const double rates[] = {0.0, 1e3, 1e4, 1e5, 1e7};
+    int ir, il, i;
+    for (il = 0; il < 2; il++) {
+        for (ir = 0; ir < 5; ir++) {
+            srx_exchange_conditions c = al_conditions(0, 4096, 80e3, -10e3, 12);
+            srx_exchange_sim *s1, *s2;
+            double peak = 0.0, mx = 0.0;
+            c.lb_hz = il ? 200.0 : 0.0;
+            ck_assert_int_eq(srx_exchange_sim_alloc(&c, s, 2, &s1, NULL), SRX_OK);
+            c.tail_tol = 0.0;
+            ck_assert_int_eq(srx_exchange_sim_alloc(&c, s, 2, &s2, NULL), SRX_OK);
+            ck_assert_int_eq(srx_exchange_sim_spectrum(s1, rates[ir], a, NULL), SRX_OK);
+            ck_assert_int_eq(srx_exchange_sim_spectrum(s2, rates[ir], b, NULL), SRX_OK);
+            for (i = 0; i < 4096; i++) {
+                peak = fmax(peak, b[i]);
+                mx = fmax(mx, fabs(a[i] - b[i]));
+            }
+            ck_assert_msg(mx < 3e-4 * peak, "lb %d rate %g: %g of the peak", il, rates[ir],
+                          mx / peak);
+            srx_exchange_sim_free(s1);
+            srx_exchange_sim_free(s2);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_sim_series)
+{
+    /* a temperature series is the spectra at K = 1 / (tau0 exp(Ea / kB T)) */
+    srx_exchange_site s[2] = {{8.3e6, 0.28, 0.0, 0.0, 0.0, 0.0, 1.0},
+                              {8.3e6, 0.28, 0.0, 90.0 * DEG, 0.0, 0.0, 1.0}};
+    srx_exchange_conditions c = al_conditions(1, 512, 30e3, -8e3, 16);
+    static double ser[3 * 512], one[512];
+    double t[3] = {200.0, 300.0, 400.0};
+    srx_exchange_sim *sim;
+    int i, j;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&c, s, 2, &sim, NULL), SRX_OK);
+    ck_assert_int_eq(srx_exchange_sim_series(sim, 0.4, 1e-12, 3, t, ser, NULL), SRX_OK);
+    for (i = 0; i < 3; i++) {
+        double k = 1.0 / (1e-12 * exp(0.4 / (8.617333262e-5 * t[i])));
+        ck_assert_int_eq(srx_exchange_sim_spectrum(sim, k, one, NULL), SRX_OK);
+        for (j = 0; j < 512; j++)
+            ck_assert(fabs(ser[i * 512 + j] - one[j]) <= 1e-8 * fabs(one[j]) + 1e-15); /* kB rounding */
+    }
+    ck_assert_int_eq(srx_exchange_sim_series(sim, 0.4, -1.0, 3, t, ser, NULL), SRX_EDOM);
+    t[1] = -3.0;
+    ck_assert_int_eq(srx_exchange_sim_series(sim, 0.4, 1e-12, 3, t, ser, NULL), SRX_EDOM);
+    srx_exchange_sim_free(sim);
+}
+END_TEST
+
+START_TEST(test_sim_bad_input)
+{
+    srx_exchange_site s[2] = {{8.3e6, 0.28, 0.0, 0.0, 0.0, 0.0, 1.0},
+                              {8.3e6, 0.28, 0.0, 1.0, 0.0, 0.0, 1.0}}, b[2];
+    srx_exchange_conditions c = al_conditions(0, 256, 60e3, 0.0, 8), d;
+    srx_exchange_sim *sim;
+    double out[256];
+    ck_assert_int_eq(srx_exchange_sim_alloc(NULL, s, 2, &sim, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_sim_alloc(&c, NULL, 2, &sim, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_sim_alloc(&c, s, 2, NULL, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_sim_alloc(&c, s, 1, &sim, NULL), SRX_EINVAL);
+    d = c, d.spin = 1.0;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&d, s, 2, &sim, NULL), SRX_EDOM);
+    d = c, d.spin = 0.5;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&d, s, 2, &sim, NULL), SRX_EDOM);
+    d = c, d.larmor_hz = -1.0;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&d, s, 2, &sim, NULL), SRX_EINVAL);
+    d = c, d.span_hz = 0.0;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&d, s, 2, &sim, NULL), SRX_EINVAL);
+    d = c, d.n_points = 1;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&d, s, 2, &sim, NULL), SRX_EINVAL);
+    d = c, d.lb_hz = -1.0;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&d, s, 2, &sim, NULL), SRX_EINVAL);
+    d = c, d.gb_hz = NAN;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&d, s, 2, &sim, NULL), SRX_EINVAL);
+    d = c, d.n_divisions = 0;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&d, s, 2, &sim, NULL), SRX_EINVAL);
+    d = c, d.tail_tol = 1.0;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&d, s, 2, &sim, NULL), SRX_EINVAL);
+    d = c, d.mas = 2;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&d, s, 2, &sim, NULL), SRX_EINVAL);
+    memcpy(b, s, sizeof b);
+    b[1].eta = 1.5;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&c, b, 2, &sim, NULL), SRX_EDOM);
+    memcpy(b, s, sizeof b);
+    b[0].beta_rad = NAN;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&c, b, 2, &sim, NULL), SRX_EINVAL);
+    memcpy(b, s, sizeof b);
+    b[0].population = -1.0;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&c, b, 2, &sim, NULL), SRX_EINVAL);
+    memcpy(b, s, sizeof b);
+    b[0].cq_hz = -5.0;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&c, b, 2, &sim, NULL), SRX_EDOM);
+    ck_assert_int_eq(srx_exchange_sim_alloc(&c, s, 2, &sim, NULL), SRX_OK);
+    ck_assert_int_eq(srx_exchange_sim_spectrum(sim, -1.0, out, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_sim_spectrum(sim, 1.0, NULL, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_sim_spectrum(NULL, 1.0, out, NULL), SRX_EINVAL);
+    ck_assert_int_eq(srx_exchange_sim_frequencies(sim, NULL, NULL), SRX_EINVAL);
+    srx_exchange_sim_free(sim);
+    srx_exchange_sim_free(NULL);
+    ck_assert_uint_eq(srx_exchange_sim_n_orientations(NULL), 0);
+    ck_assert(srx_exchange_sim_site_frequencies(NULL) == NULL);
+    /* a window that holds nothing */
+    c.center_hz = 1e7;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&c, s, 2, &sim, NULL), SRX_OK);
+    ck_assert_int_eq(srx_exchange_sim_spectrum(sim, 0.0, out, NULL), SRX_ENODATA);
+    srx_exchange_sim_free(sim);
+}
+END_TEST
+
+static Suite *exchange_suite(void)
+{
+    Suite *s = suite_create("exchange");
+    TCase *tc;
+
+    tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_rate_matrix);
+    tcase_add_test(tc, test_two_site_textbook);
+    tcase_add_test(tc, test_three_site_resolvent);
+    tcase_add_test(tc, test_zero_rate);
+    tcase_add_test(tc, test_fast_limit);
+    tcase_add_test(tc, test_moments_and_amplitudes);
+    tcase_add_test(tc, test_bins_area);
+    tcase_add_test(tc, test_exceptional_point);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("quadrupolar");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_sim_site_frequencies);
+    tcase_add_test(tc, test_sim_zero_rate_lineshape);
+    tcase_add_test(tc, test_sim_fast_limit_and_moment);
+    tcase_add_test(tc, test_sim_multilevel);
+    tcase_add_test(tc, test_sim_series);
+    tcase_add_test(tc, test_sim_bad_input);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("bad_input");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_bad_input);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return srxt_run(exchange_suite());
+}
