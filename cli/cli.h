@@ -55,9 +55,13 @@ int cli_fit_transients(int argc, char **argv);
 int cli_import_bruker(int argc, char **argv);
 int cli_import_varian(int argc, char **argv);
 int cli_import_pdc(int argc, char **argv);
+int cli_fit_flank(int argc, char **argv);
+int cli_fit_peak(int argc, char **argv);
+int cli_fit_arrhenius(int argc, char **argv);
 int cli_narrowing(int argc, char **argv);
 int cli_fit_narrowing(int argc, char **argv);
 int cli_exchange_lineshape(int argc, char **argv);
 int cli_lineshape(int argc, char **argv);
+int cli_fit_lineshape(int argc, char **argv);
 
 #endif

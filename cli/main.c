@@ -24,6 +24,10 @@ static const cli_verb verbs[] = {
      cli_import_pdc},
     {"fit-transients", "fit every transient of a file: rates with uncertainties",
      cli_fit_transients},
+    {"fit-flank", "activation energy of a straight flank of ln(rate) versus 1/T", cli_fit_flank},
+    {"fit-peak", "global fit of all T1 and T1rho rates: Ea, tau0, shape, coupling",
+     cli_fit_peak},
+    {"fit-arrhenius", "Arrhenius fit of sigma_DC T, single regime or kink", cli_fit_arrhenius},
     {"narrowing", "print the simulated motional-narrowing line width over a temperature range",
      cli_narrowing},
     {"fit-narrowing", "fit line width versus temperature from /spectra/* (Kubo-Anderson or Hendrickson-Bray)",
@@ -31,6 +35,8 @@ static const cli_verb verbs[] = {
     {"exchange-lineshape", "print the central-transition powder pattern of a spin hopping among quadrupolar sites",
      cli_exchange_lineshape},
     {"lineshape", "print a simulated quadrupolar powder line shape", cli_lineshape},
+    {"fit-lineshape", "fit Cq, eta, shift and broadening to a quadrupolar spectrum",
+     cli_fit_lineshape},
 };
 
 static void usage(FILE *f)

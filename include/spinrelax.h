@@ -25,6 +25,9 @@
 #include "spinrelax/quadrupolar.h"
 #include "spinrelax/powder.h"
 #include "spinrelax/lineshape.h"
+#include "spinrelax/transport.h"
+#include "spinrelax/arrhenius.h"
+#include "spinrelax/lineshape_fit.h"
 #include "spinrelax/exchange.h"
 
 #endif /* SPINRELAX_H */

@@ -12,6 +12,7 @@
  * H5E_END_TRY, which silences HDF5's automatic error printing for the call
  * and restores the application's setting afterwards.  Static functions whose
  * name ends in _locked expect the lock to be held. */
+#define _GNU_SOURCE /* F_OFD_SETLK: open-file-description locks (Linux) */
 #include <config.h>
 
 #include <errno.h>
@@ -55,7 +56,11 @@ struct srx_h5file {
     int has_format;
     char *path;     /* the real file (resolved through symlinks when it exists) */
     char *tmp_path; /* the session's copy, or NULL */
+    int lock_fd;    /* the locked original during a session, or -1 */
 };
+
+/* How long a write session waits for another one on the same file. */
+#define SESSION_WAIT_S 120.0
 
 static const char *const experiments[] = {"saturation_recovery", "inversion_recovery", "spin_lock",
                                           "longitudinal_decay"};
@@ -1309,10 +1314,9 @@ static int read_all_locked(srx_h5file *f, srx_h5_contents *c, srx_diag *diag)
 
     snprintf(where, sizeof where, "%s: ", f->path);
     c->has_format = f->has_format;
-    status = read_attr_string_locked(f->fid, where, "sample", &c->sample, diag);
-    if (status == SRX_ENOTFOUND)
-        status = SRX_OK;
-    if (status == SRX_EFORMAT) /* an unreadable free-text attribute is not fatal */
+    /* an absent or unreadable free-text attribute is not an error */
+    status = read_attr_string_locked(f->fid, where, "sample", &c->sample, NULL);
+    if (status == SRX_ENOTFOUND || status == SRX_EFORMAT)
         status = SRX_OK;
     if (status ||
         (status = list_locked(f->fid, where, "series", &ns, diag)) ||
@@ -1558,9 +1562,70 @@ static void file_free(srx_h5file *f)
         return;
     if (f->tmp_path)
         unlink(f->tmp_path);
+    if (f->lock_fd >= 0)
+        close(f->lock_fd); /* releases the session lock */
     free(f->tmp_path);
     free(f->path);
     free(f);
+}
+
+static double now_s(void);
+
+/* Open the existing file `path` for a write session and take an exclusive
+ * lock on it that other sessions respect (an open-file-description lock,
+ * independent of the flock() locks HDF5 takes, so readers are not
+ * disturbed).  A session that commits replaces the file by rename, so
+ * after getting the lock we check that `path` still names the locked
+ * file, and start again on the new one if not.  Waits at most
+ * SESSION_WAIT_S (polling: a session in the same thread would otherwise
+ * wait forever).  Returns the locked descriptor or -1 with a message. */
+static int lock_original(const char *path, struct stat *st, int *status, srx_diag *diag)
+{
+    double deadline = now_s() + SESSION_WAIT_S;
+    for (;;) {
+        struct stat now;
+        int fd = open(path, O_RDWR | O_CLOEXEC);
+        if (fd < 0) {
+            *status = srxi_fail(diag, SRX_EIO, "%s: cannot open for update: %s", path,
+                                strerror(errno));
+            return -1;
+        }
+#ifdef F_OFD_SETLK
+        {
+            struct flock fl;
+            memset(&fl, 0, sizeof fl);
+            fl.l_type = F_WRLCK;
+            fl.l_whence = SEEK_SET;
+            fl.l_start = 0;
+            fl.l_len = 0;
+            if (fcntl(fd, F_OFD_SETLK, &fl) != 0) {
+                int e = errno;
+                close(fd);
+                if (e != EAGAIN && e != EACCES) {
+                    *status = srxi_fail(diag, SRX_EIO, "%s: cannot lock for update: %s", path,
+                                        strerror(e));
+                    return -1;
+                }
+                if (now_s() > deadline) {
+                    *status = srxi_fail(diag, SRX_EIO,
+                                        "%s: another process has been updating it for %g s",
+                                        path, SESSION_WAIT_S);
+                    return -1;
+                }
+                usleep(10000);
+                continue;
+            }
+        }
+#endif
+        if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+            close(fd);
+            *status = srxi_fail(diag, SRX_EIO, "%s: not a regular file", path);
+            return -1;
+        }
+        if (stat(path, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino)
+            return fd;
+        close(fd); /* replaced by a session that just committed: lock the new file */
+    }
 }
 
 int srx_h5_open(const char *path, srx_h5_mode mode, srx_h5file **file, srx_diag *diag)
@@ -1582,6 +1647,7 @@ int srx_h5_open(const char *path, srx_h5_mode mode, srx_h5file **file, srx_diag 
     f->fid = -1;
     f->tmp_path = NULL;
     f->path = NULL;
+    f->lock_fd = -1;
 
     fd = open(path, O_RDONLY | O_CLOEXEC);
     exists = fd >= 0;
@@ -1596,8 +1662,21 @@ int srx_h5_open(const char *path, srx_h5_mode mode, srx_h5file **file, srx_diag 
         return srxi_fail(diag, SRX_EIO, "%s: not a regular file", path);
     }
     if (exists && mode != SRX_H5_READ) {
-        /* write to the real file behind a symlink */
+        /* write to the real file behind a symlink, locked for this session */
+        close(fd);
+        fd = -1;
         f->path = realpath(path, NULL);
+        if (!f->path) {
+            status = srxi_fail(diag, SRX_EIO, "%s: cannot resolve the path: %s", path,
+                               strerror(errno));
+            file_free(f);
+            return status;
+        }
+        f->lock_fd = lock_original(f->path, &st, &status, diag);
+        if (f->lock_fd < 0) {
+            file_free(f);
+            return status;
+        }
     } else {
         f->path = dup_string(path);
     }
@@ -1629,11 +1708,10 @@ int srx_h5_open(const char *path, srx_h5_mode mode, srx_h5file **file, srx_diag 
         f->tmp_path = t;
         f->writable = 1;
         if (exists) {
-            if (copy_fd(fd, out) != 0 || fchmod(out, st.st_mode & 07777) != 0) {
+            if (copy_fd(f->lock_fd, out) != 0 || fchmod(out, st.st_mode & 07777) != 0) {
                 status = srxi_fail(diag, SRX_EIO, "%s: cannot copy to a temporary file: %s", path,
                                    strerror(errno));
                 close(out);
-                close(fd);
                 file_free(f);
                 return status;
             }
@@ -1702,11 +1780,16 @@ int srx_h5_commit(srx_h5file *file, srx_diag *diag)
     free(file->tmp_path);
     file->tmp_path = NULL;
     fsync_dir_of(file->path); /* best effort: the rename is done either way */
-    return SRX_OK;
+    status = SRX_OK;
+    goto unlock;
 fail:
     unlink(file->tmp_path);
     free(file->tmp_path);
     file->tmp_path = NULL;
+unlock:
+    if (file->lock_fd >= 0) /* the next session may start */
+        close(file->lock_fd);
+    file->lock_fd = -1;
     return status;
 }
 
@@ -1864,6 +1947,58 @@ int srx_h5_write_series(srx_h5file *file, const srx_h5_series *s, int replace, s
     if ((status = srx_h5_series_check(s, diag)))
         return status;
     LOCKED_CALL(status, write_series_locked(file, s, replace, diag));
+    return status;
+}
+
+static int write_conductivity_locked(srx_h5file *f, const srx_h5_conductivity *c, int replace,
+                                     srx_diag *diag)
+{
+    hid_t top, g = -1;
+    htri_t ex;
+    int ok;
+    top = require_group_locked(f->fid, "conductivity");
+    if (top < 0)
+        return srxi_fail(diag, SRX_EIO, "%s: /conductivity cannot be created or is not a group",
+                         f->path);
+    ex = H5Lexists(top, c->name, H5P_DEFAULT);
+    if (ex > 0 && !replace) {
+        close_id(top);
+        return srxi_fail(diag, SRX_EINVAL, "%s: /conductivity/%s already exists", f->path,
+                         c->name);
+    }
+    if (ex > 0 && H5Ldelete(top, c->name, H5P_DEFAULT) < 0) {
+        close_id(top);
+        return srxi_fail(diag, SRX_EIO, "%s: /conductivity/%s cannot be replaced", f->path,
+                         c->name);
+    }
+    g = H5Gcreate2(top, c->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    ok = g >= 0 && write_doubles_locked(g, "temperature_k", c->n, c->temperature_k) == 0 &&
+         write_doubles_locked(g, "sigma_dc_s_per_m", c->n, c->sigma_dc_s_per_m) == 0 &&
+         (!c->sigma_err_s_per_m ||
+          write_doubles_locked(g, "sigma_err_s_per_m", c->n, c->sigma_err_s_per_m) == 0);
+    close_id(g);
+    close_id(top);
+    if (!ok)
+        return srxi_fail(diag, SRX_EIO, "%s: /conductivity/%s cannot be written", f->path,
+                         c->name);
+    return SRX_OK;
+}
+
+int srx_h5_write_conductivity(srx_h5file *file, const srx_h5_conductivity *c, int replace,
+                              srx_diag *diag)
+{
+    int status;
+    if ((status = check_writable(file, "write_conductivity", diag)))
+        return status;
+    if (!c)
+        return srxi_fail(diag, SRX_EINVAL, "%s: write_conductivity: NULL set", file->path);
+    if (!memchr(c->name, '\0', sizeof c->name) || !valid_link_name(c->name))
+        return srxi_fail(diag, SRX_EINVAL,
+                         "%s: conductivity set name must be a non-empty link name without '/'",
+                         file->path);
+    if ((status = srx_h5_conductivity_check(c, diag)))
+        return status;
+    LOCKED_CALL(status, write_conductivity_locked(file, c, replace, diag));
     return status;
 }
 

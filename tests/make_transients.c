@@ -8,6 +8,7 @@
  * mono-exponential; 24 log-spaced delays from 0.02/R to 8/R, shuffled;
  * Gaussian noise of 1% of M0 = 100; every other series carries its sigma.
  * Prints "series,experiment,rate_per_s" with the truth. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 

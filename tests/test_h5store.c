@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <hdf5.h>
@@ -458,6 +459,55 @@ START_TEST(spectrum_and_conductivity)
     ck_assert_int_eq(srx_h5_conductivity_check(&c, &d), SRX_EFORMAT);
     ck_assert_ptr_nonnull(strstr(d.message, "sigma_err_s_per_m[2]"));
     srx_h5_conductivity_clear(&c);
+    srx_h5_close(h);
+    remove_tmpdir();
+}
+END_TEST
+
+/* srx_h5_write_conductivity: written sets read back bit for bit, a
+ * duplicate is refused unless replaced, invalid values are refused. */
+START_TEST(conductivity_written_and_read_back)
+{
+    char path[600];
+    srx_h5file *h;
+    srx_h5_conductivity c, r;
+    srx_diag d;
+    double T[4] = {250, 300, 350, 400}, sdc[4] = {1e-6, 1e-5, 1e-4, 3e-4};
+    double serr[4] = {1e-7, 1e-6, 1e-5, 3e-5};
+
+    make_tmpdir();
+    path_in_tmp(path, sizeof path, "cond.h5");
+    srx_h5_conductivity_init(&c);
+    snprintf(c.name, sizeof c.name, "Li_SE");
+    c.n = 4;
+    c.temperature_k = T;
+    c.sigma_dc_s_per_m = sdc;
+    c.sigma_err_s_per_m = serr;
+    ck_assert_int_eq(srx_h5_open(path, SRX_H5_CREATE, &h, &d), SRX_OK);
+    ck_assert_int_eq(srx_h5_write_conductivity(h, &c, 0, &d), SRX_OK);
+    ck_assert_int_eq(srx_h5_write_conductivity(h, &c, 0, &d), SRX_EINVAL);
+    ck_assert_ptr_nonnull(strstr(d.message, "/conductivity/Li_SE already exists"));
+    c.sigma_err_s_per_m = NULL; /* replaced by a set without errors */
+    ck_assert_int_eq(srx_h5_write_conductivity(h, &c, 1, &d), SRX_OK);
+    T[1] = -300; /* invalid: refused before anything is written */
+    snprintf(c.name, sizeof c.name, "bad");
+    ck_assert_int_eq(srx_h5_write_conductivity(h, &c, 0, &d), SRX_EFORMAT);
+    T[1] = 300;
+    snprintf(c.name, sizeof c.name, "a/b");
+    ck_assert_int_eq(srx_h5_write_conductivity(h, &c, 0, &d), SRX_EINVAL);
+    ck_assert_int_eq(srx_h5_commit(h, &d), SRX_OK);
+    srx_h5_close(h);
+
+    ck_assert_int_eq(srx_h5_open(path, SRX_H5_READ, &h, &d), SRX_OK);
+    ck_assert_int_eq(srx_h5_write_conductivity(h, &c, 1, &d), SRX_EINVAL); /* read-only */
+    srx_h5_conductivity_init(&r);
+    ck_assert_int_eq(srx_h5_read_conductivity(h, "Li_SE", &r, &d), SRX_OK);
+    ck_assert_uint_eq(r.n, 4);
+    ck_assert(memcmp(r.temperature_k, T, sizeof T) == 0);
+    ck_assert(memcmp(r.sigma_dc_s_per_m, sdc, sizeof sdc) == 0);
+    ck_assert_ptr_null(r.sigma_err_s_per_m);
+    ck_assert_int_eq(srx_h5_read_conductivity(h, "bad", &r, &d), SRX_ENOTFOUND);
+    srx_h5_conductivity_clear(&r);
     srx_h5_close(h);
     remove_tmpdir();
 }
@@ -982,6 +1032,119 @@ static void *reader_thread(void *arg)
     return NULL;
 }
 
+typedef struct writer_job {
+    char path[600];
+    int failures;
+} writer_job;
+
+/* Each thread runs write sessions on its own file: the lock serialises the
+ * HDF5 calls, and every file ends with its own last generation. */
+static void *writer_thread(void *arg)
+{
+    writer_job *j = arg;
+    int k;
+    for (k = 0; k < 15; k++) {
+        srx_h5file *h;
+        srx_h5_series s;
+        srx_h5_number num = {"generation", 0.0};
+        srx_diag d;
+        num.value = k;
+        if (srx_h5_open(j->path, SRX_H5_CREATE, &h, &d) != SRX_OK) {
+            j->failures++;
+            continue;
+        }
+        good_series(&s, "s");
+        if (srx_h5_write_series(h, &s, 1, &d) != SRX_OK ||
+            srx_h5_write_result(h, "peak", "bpp", "bpp", &num, 1, NULL, 0, &d) != SRX_OK ||
+            srx_h5_commit(h, &d) != SRX_OK)
+            j->failures++;
+        srx_h5_series_clear(&s);
+        srx_h5_close(h);
+    }
+    return NULL;
+}
+
+START_TEST(threads_write_at_once)
+{
+    pthread_t th[4];
+    writer_job jobs[4];
+    int i;
+    make_tmpdir();
+    for (i = 0; i < 4; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "w%d.h5", i);
+        path_in_tmp(jobs[i].path, sizeof jobs[i].path, name);
+        jobs[i].failures = 0;
+        ck_assert_int_eq(pthread_create(&th[i], NULL, writer_thread, &jobs[i]), 0);
+    }
+    for (i = 0; i < 4; i++) {
+        srx_h5file *h;
+        srx_diag d;
+        double g;
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(jobs[i].failures, 0);
+        ck_assert_int_eq(srx_h5_open(jobs[i].path, SRX_H5_READ, &h, &d), SRX_OK);
+        ck_assert_int_eq(srx_h5_read_result_number(h, "peak", "bpp", "generation", &g, &d), SRX_OK);
+        ck_assert(g == 14.0);
+        srx_h5_close(h);
+    }
+    ck_assert_int_eq(count_files("srx-tmp"), 0);
+    remove_tmpdir();
+}
+END_TEST
+
+/* Two processes adding results to one file at the same time: the session
+ * lock serialises them, so no update is lost (without it, each commit
+ * would drop the groups the other added since its copy was made). */
+START_TEST(processes_update_one_file)
+{
+    char path[600];
+    srx_h5file *h;
+    srx_h5_contents *c;
+    srx_diag d;
+    hid_t f;
+    pid_t pid[2];
+    int p, k, st;
+    make_tmpdir();
+    path_in_tmp(path, sizeof path, "shared.h5");
+    f = raw_create(path, 1);
+    raw_good_series(f, "s");
+    H5Fclose(f);
+    for (p = 0; p < 2; p++) {
+        pid[p] = fork();
+        ck_assert_int_ge(pid[p], 0);
+        if (pid[p] == 0) {
+            for (k = 0; k < 20; k++) {
+                char label[32];
+                srx_h5_number num = {"k", 0.0};
+                num.value = k;
+                snprintf(label, sizeof label, "p%d_%02d", p, k);
+                if (srx_h5_open(path, SRX_H5_UPDATE, &h, &d) != SRX_OK ||
+                    srx_h5_write_result(h, "peak", label, "bpp", &num, 1, NULL, 0, &d) != SRX_OK ||
+                    srx_h5_commit(h, &d) != SRX_OK)
+                    _exit(1);
+                srx_h5_close(h);
+            }
+            _exit(0);
+        }
+    }
+    for (p = 0; p < 2; p++) {
+        ck_assert_int_eq(waitpid(pid[p], &st, 0), pid[p]);
+        ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    ck_assert_int_eq(srx_h5_open(path, SRX_H5_READ, &h, &d), SRX_OK);
+    ck_assert_int_eq(srx_h5_read_all(h, &c, &d), SRX_OK);
+    ck_assert_uint_eq(c->n_results, 40);
+    ck_assert_str_eq(c->results[0].path, "/results/peak/p0_00");
+    ck_assert_str_eq(c->results[39].path, "/results/peak/p1_19");
+    ck_assert_int_eq(c->series_status[0], SRX_OK);
+    srx_h5_contents_free(c);
+    srx_h5_close(h);
+    ck_assert_int_eq(count_files("srx-tmp"), 0);
+    remove_tmpdir();
+}
+END_TEST
+
 START_TEST(threads_read_at_once)
 {
     char path[600];
@@ -1084,6 +1247,7 @@ static Suite *h5store_suite(void)
     tcase_add_test(tc, reads_h5py_style_and_fixed_strings);
     tcase_add_test(tc, structural_errors_name_the_object);
     tcase_add_test(tc, spectrum_and_conductivity);
+    tcase_add_test(tc, conductivity_written_and_read_back);
     tcase_add_test(tc, open_errors);
     suite_add_tcase(s, tc);
     tc = tcase_create("checks");
@@ -1104,6 +1268,8 @@ static Suite *h5store_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("threads");
     tcase_add_test(tc, threads_read_at_once);
+    tcase_add_test(tc, threads_write_at_once);
+    tcase_add_test(tc, processes_update_one_file);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;

@@ -40,6 +40,16 @@
  *   (its name starts with `.` and contains `.srx-tmp-`), which is never
  *   read as the real file and may be deleted by hand when no spinrelax
  *   process is running.
+ * - One session at a time per file: a session on an existing file holds
+ *   an exclusive lock on it (a Linux open-file-description lock, which
+ *   readers and HDF5's own flock() locking do not see) from srx_h5_open()
+ *   to srx_h5_commit() or srx_h5_close(); a second session on the same
+ *   file, from any process or thread, waits for it (at most 120 s, then
+ *   #SRX_EIO) and then works on the committed file, so no update is lost.
+ *   Do not open two sessions on one file in one thread (the second would
+ *   wait for the time limit).  Creating a missing file is not locked: of
+ *   two concurrent creations, the last commit wins.  Updating needs write
+ *   permission on the file and its directory.
  * - Space freed by replacing a result inside a file is not reclaimed by
  *   HDF5 1.10 (a file grows by the size of a replaced result; `h5repack`
  *   compacts it).
@@ -63,7 +73,7 @@ extern "C" {
 #define SRX_H5_FORMAT_VERSION "1"
 
 /** Largest number of points accepted in one dataset (larger: #SRX_EFORMAT). */
-#define SRX_H5_MAX_POINTS 16777216u
+#define SRX_H5_MAX_POINTS 4194304u
 
 /** Size of the fixed string fields below, including the terminating NUL. */
 #define SRX_H5_NAME_LEN 256
@@ -358,6 +368,18 @@ SRX_API void srx_h5_contents_free(srx_h5_contents *c);
  */
 SRX_API int srx_h5_write_series(srx_h5file *file, const srx_h5_series *s, int replace,
                                 srx_diag *diag);
+
+/**
+ * @brief Write `/conductivity/<c->name>` in a write session: datasets
+ *        temperature_k, sigma_dc_s_per_m and, when not NULL,
+ *        sigma_err_s_per_m (float64), after srx_h5_conductivity_check().
+ * @param replace  0: an existing set of that name is an error (#SRX_EINVAL);
+ *                 1: replace it
+ * @return #SRX_OK; #SRX_EINVAL (read-only handle, bad name, exists); the
+ *   codes of srx_h5_conductivity_check(); #SRX_EIO.
+ */
+SRX_API int srx_h5_write_conductivity(srx_h5file *file, const srx_h5_conductivity *c,
+                                      int replace, srx_diag *diag);
 
 /**
  * @brief Write (replace) `/results/transients`: parallel 1-D datasets, one
