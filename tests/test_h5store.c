@@ -506,6 +506,7 @@ START_TEST(conductivity_written_and_read_back)
     ck_assert(memcmp(r.temperature_k, T, sizeof T) == 0);
     ck_assert(memcmp(r.sigma_dc_s_per_m, sdc, sizeof sdc) == 0);
     ck_assert_ptr_null(r.sigma_err_s_per_m);
+    srx_h5_conductivity_clear(&r);
     ck_assert_int_eq(srx_h5_read_conductivity(h, "bad", &r, &d), SRX_ENOTFOUND);
     srx_h5_conductivity_clear(&r);
     srx_h5_close(h);
