@@ -160,3 +160,15 @@ int cli_exit_for(int status)
 {
     return status == SRX_EIO ? CLI_EXIT_IO : CLI_EXIT_USAGE;
 }
+
+void cli_print_xy(const char *header, const double *x, const double *y, size_t n)
+{
+    size_t i;
+    printf("%s\n", header);
+    for (i = 0; i < n; i++) {
+        cli_print_double(stdout, x[i]);
+        putchar(',');
+        cli_print_double(stdout, y[i]);
+        putchar('\n');
+    }
+}

@@ -36,6 +36,9 @@ int cli_parse(const char *verb, int argc, char **argv, const cli_opt *opts, cons
 /* Print a double so that it reads back exactly. */
 void cli_print_double(FILE *f, double x);
 
+/* A two-column CSV table with a header line, 17 significant digits. */
+void cli_print_xy(const char *header, const double *x, const double *y, size_t n);
+
 /* A CSV field, quoted when it holds a comma, quote or newline. */
 void cli_csv_field(FILE *f, const char *s);
 

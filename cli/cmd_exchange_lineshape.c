@@ -203,13 +203,7 @@ int cli_exchange_lineshape(int argc, char **argv)
         free(freq);
         return CLI_EXIT_USAGE;
     }
-    printf("frequency_hz,intensity\n");
-    for (i = 0; i < c.n_points; i++) {
-        cli_print_double(stdout, freq[i]);
-        putchar(',');
-        cli_print_double(stdout, spec[i]);
-        putchar('\n');
-    }
+    cli_print_xy("frequency_hz,intensity", freq, spec, c.n_points);
     free(spec);
     free(freq);
     return CLI_EXIT_OK;

@@ -64,7 +64,7 @@ int cli_lineshape(int argc, char **argv)
     srx_quad_site site;
     srx_diag diag;
     double *spec = NULL, *freq = NULL;
-    size_t i;
+
     int status = cli_parse("lineshape", argc, argv, opts, NULL, 0, NULL);
 
     if (status < 0) {
@@ -170,13 +170,7 @@ int cli_lineshape(int argc, char **argv)
         free(freq);
         return CLI_EXIT_USAGE;
     }
-    printf("frequency_hz,intensity\n");
-    for (i = 0; i < c.n_points; i++) {
-        cli_print_double(stdout, freq[i]);
-        putchar(',');
-        cli_print_double(stdout, spec[i]);
-        putchar('\n');
-    }
+    cli_print_xy("frequency_hz,intensity", freq, spec, c.n_points);
     free(spec);
     free(freq);
     return CLI_EXIT_OK;
