@@ -61,6 +61,7 @@ int cli_import_pdc(int argc, char **argv);
 int cli_fit_flank(int argc, char **argv);
 int cli_fit_peak(int argc, char **argv);
 int cli_fit_arrhenius(int argc, char **argv);
+int cli_transport(int argc, char **argv);
 int cli_narrowing(int argc, char **argv);
 int cli_fit_narrowing(int argc, char **argv);
 int cli_exchange_lineshape(int argc, char **argv);

@@ -28,6 +28,7 @@ static const cli_verb verbs[] = {
     {"fit-peak", "global fit of all T1 and T1rho rates: Ea, tau0, shape, coupling",
      cli_fit_peak},
     {"fit-arrhenius", "Arrhenius fit of sigma_DC T, single regime or kink", cli_fit_arrhenius},
+    {"transport", "jump rate <-> diffusion coefficient <-> conductivity; Ngai n", cli_transport},
     {"narrowing", "print the simulated motional-narrowing line width over a temperature range",
      cli_narrowing},
     {"fit-narrowing", "fit line width versus temperature from /spectra/* (Kubo-Anderson or Hendrickson-Bray)",
