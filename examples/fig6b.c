@@ -122,7 +122,7 @@ static int make_data(const char *path)
                                  0.5661 / (TWO_PI * NU1) * exp(-ea / (SRX_KB_EV_PER_K * 560.0)),
                                  beta, ks};
     m.process[1] = (srx_process){SRX_SPECTRAL_ASYMMETRIC, ea_liq, 1e-21, 1.0 + 0.28 / ea_liq, 0.075 * ks};
-    m.background_r1 = (srx_background){SRX_BACKGROUND_POWERLAW, 5e-15 * ks, 1.0, 0.0};
+    m.background_r1 = (srx_background){SRX_BACKGROUND_POWERLAW, 4e-14 * ks, 1.0, 0.0};
     m.background_r1rho = (srx_background){SRX_BACKGROUND_POWERLAW, 7.5e-13 * ks, 1.0, 0.0};
     for (int i = 0; i < 60; i++) { /* ln tau0 of the liquid: T1 maximum of the total at 253 K */
         m.process[1].tau0_s = exp(0.5 * (lo + hi));
