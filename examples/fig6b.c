@@ -286,9 +286,6 @@ int main(int argc, char **argv)
         opt.constraint[SRX_RATES_P_TAU0(0)] = (srx_peakfit_constraint){
             0, 1, exp(-ea0 / (SRX_KB_EV_PER_K * t1max)) / (TWO_PI * NU0), 0, 0, 0, 0};
     }
-    /* non-diffusive backgrounds (lattice vibrations) grow with T: n >= 0 */
-    opt.constraint[SRX_RATES_P_BG_R1_SECOND] = (srx_peakfit_constraint){0, 0, 0, 1, 0, 0.0, 0};
-    opt.constraint[SRX_RATES_P_BG_R1RHO_SECOND] = (srx_peakfit_constraint){0, 0, 0, 1, 0, 0.0, 0};
     if (srx_arrhenius_fit_peak(&data, &opt, fit, &d) != SRX_OK)
         return die("peak fit", &d);
     /* the liquid process is the faster one at 253 K (shorter tau) */
