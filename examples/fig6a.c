@@ -11,8 +11,9 @@
  *    1/T1rho: A T^2) that win below ~330 K (T1rho) and ~400 K (T1: its
  *    diffusive part is (omega0/omega1)^beta-fold smaller, so its flank
  *    rises above the background only there; the truth's local slope is
- *    0.43-0.44 eV from 450 to 633 K).  Saturation recovery (T1) and spin lock (T1rho, 20 kHz)
- *    at 116.59 MHz every 10 K from 213 to 633 K (up to the paper's 350 C),
+ *    0.43-0.44 eV from 450 to 633 K).  Saturation recovery (T1) and spin
+ *    lock (T1rho, 20 kHz) at 116.59 MHz every 10 K from 213 to 633 K (up
+ *    to the paper's 350 C),
  *    20 log-spaced delays from 0.03/R to 6/R, Gaussian noise of 1 % of M0
  *    with its sigma stored: OUTDIR/fig6a.h5.
  * 2. Analysis of that file as a user would do it: srx_h5_load, one
