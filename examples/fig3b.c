@@ -215,7 +215,7 @@ static int analyse(const char *dir, const char *path)
         bootstrap_sigma_err(set[0], &r[0], 323.15) / 100.0);
     row(f, "Li Ngai n", 0.72, n[0], n_err[0]);
     row(f, "Na Ngai n", 0.71, n[1], n_err[1]);
-    row(f, "Li n, NMR 0.20 eV vs sigma", 0.29, n[2], n_err[2]);
+    row(f, "Li n (NMR 0.20 eV vs sigma)", 0.29, n[2], n_err[2]);
     fclose(f);
     srx_h5_contents_free(c);
     return 0;
