@@ -6,7 +6,7 @@
  * 1. Builds synthetic conductivity sets from the two-regime Arrhenius law
  *    (physics.md section 5: ln(sigma T) continuous and piecewise linear in
  *    1/T) and writes them to OUTDIR/fig3b.h5 (/conductivity/li_se,
- *    /conductivity/na_se), -50 .. 100 C every 10 K, 3% noise and sigma_err:
+ *    /conductivity/na_se), -50 .. 120 C every 10 K, 2% noise and sigma_err:
  *    - Li: Ea 1.01 eV below and 0.28 eV above 50 C, sigma(50 C) = 9.1e-5 S/cm;
  *    - Na: Ea 1.23 eV below and 0.36 eV above 10 C, anchored between the
  *      paper's sigma(30 C) = 1.2e-4 and sigma(50 C) = 2.9e-4 S/cm (with
@@ -27,8 +27,8 @@
 
 #include <spinrelax.h>
 
-#define NT 16          /* -50 .. 100 C every 10 K */
-#define NOISE 0.03     /* relative noise of sigma */
+#define NT 18          /* -50 .. 120 C every 10 K */
+#define NOISE 0.02     /* relative noise of sigma */
 #define NBOOT 200
 #define KB SRX_KB_EV_PER_K
 
@@ -177,7 +177,7 @@ static int analyse(const char *dir, const char *path)
     snprintf(file, sizeof file, "%s/fig3b-fit.csv", dir);
     if ((f = fopen(file, "w"))) {
         fprintf(f, "temperature_k,inv_t_1000_per_k,log10_li,log10_na\n");
-        for (double tk = 213.15; tk < 383.2; tk += 1.0)
+        for (double tk = 213.15; tk < 403.2; tk += 1.0)
             fprintf(f, "%.2f,%.5f,%.5f,%.5f\n", tk, 1000.0 / tk,
                     log10(fitted_sigma(&r[0], tk) / 100.0 * tk),
                     log10(fitted_sigma(&r[1], tk) / 100.0 * tk));

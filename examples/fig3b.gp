@@ -20,11 +20,11 @@ stats legend every ::2::2 using 4 nooutput; na_hi = STATS_min
 set title "Figure 3b: DC conductivity of MIL-121/Li+SE and MIL-121/Na+SE (synthetic data)"
 set xlabel "1000/T (K^{-1})"
 set ylabel "log_{10}(σ_{DC}T / (S K cm^{-1}))"
-set xrange [2.6:4.55]
+set xrange [2.45:4.55]
 set yrange [-9:0]
 set xtics nomirror
-set x2range [2.6:4.55]
-set x2tics ("100" 1000/373.15, "80" 1000/353.15, "60" 1000/333.15, "40" 1000/313.15, \
+set x2range [2.45:4.55]
+set x2tics ("120" 1000/393.15, "100" 1000/373.15, "80" 1000/353.15, "60" 1000/333.15, "40" 1000/313.15, \
             "20" 1000/293.15, "0" 1000/273.15, "-20" 1000/253.15, "-40" 1000/233.15)
 set x2label "temperature (°C)"
 set grid x2tics ytics lc rgb "gray85"

@@ -44,7 +44,7 @@ set key at graph 0.78, graph 0.62 Right box opaque
 set arrow 1 from 120, graph 0 to 120, graph 1 nohead dt 2 lc rgb "gray40"
 set label 1 "onset 120 °C" at 122, graph 0.92
 set arrow 2 from -40, graph 0 to -40, graph 1 nohead dt 2 lc rgb "gray40"
-set label 2 "PC melts, -40 °C" at -38, graph 0.92
+set label 2 "PC melts, -40 °C" at -38, graph 0.72
 plot widths using (strcol(1) eq "Li" ? $3 : NaN):4:5 with yerrorbars pt 7 ps 0.8 lc rgb "#1f77b4" title "MIL-121/Li", \
      fit using 2:3 with lines lw 2 lc rgb "#1f77b4" title "Kubo-Anderson fit", \
      widths using (strcol(1) eq "Li+SE" ? $3 : NaN):4:5 with yerrorbars pt 5 ps 0.8 lc rgb "#d62728" title "MIL-121/Li+SE (whole line)"
