@@ -21,7 +21,7 @@ set title "Figure 3b: DC conductivity of MIL-121/Li+SE and MIL-121/Na+SE (synthe
 set xlabel "1000/T (K^{-1})"
 set ylabel "log_{10}(σ_{DC}T / (S K cm^{-1}))"
 set xrange [2.45:4.55]
-set yrange [-9:0]
+set yrange [-9:0.5]
 set xtics nomirror
 set x2range [2.45:4.55]
 set x2tics ("120" 1000/393.15, "100" 1000/373.15, "80" 1000/353.15, "60" 1000/333.15, "40" 1000/313.15, \
@@ -29,8 +29,8 @@ set x2tics ("120" 1000/393.15, "100" 1000/373.15, "80" 1000/353.15, "60" 1000/33
 set x2label "temperature (°C)"
 set grid x2tics ytics lc rgb "gray85"
 set key bottom left box opaque spacing 1.3
-set arrow 1 from 1000/323.15, -9 to 1000/323.15, 0 nohead dt 2 lc rgb "#d62728"
-set arrow 2 from 1000/283.15, -9 to 1000/283.15, 0 nohead dt 2 lc rgb "#1f77b4"
+set arrow 1 from 1000/323.15, -9 to 1000/323.15, 0.5 nohead dt 2 lc rgb "#d62728"
+set arrow 2 from 1000/283.15, -9 to 1000/283.15, 0.5 nohead dt 2 lc rgb "#1f77b4"
 set label 1 "50 °C" at 1000/323.15 + 0.02, -0.4 tc rgb "#d62728"
 set label 2 "10 °C" at 1000/283.15 + 0.02, -0.4 tc rgb "#1f77b4"
 plot data using (strcol(1) eq "Li" ? $3 : NaN):4:5 with yerrorbars pt 7 ps 1.1 lc rgb "#d62728" \
