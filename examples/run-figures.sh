@@ -25,5 +25,13 @@ for id in "$@"; do
         echo "gnuplot not found: $out/$id.png not drawn"
     fi
 done
+# the committed copies shown in README.md (when the source tree is writable)
+if [ -n "$gnuplot" ] && [ -d "$srcdir/docs" ] && [ -w "$srcdir/docs" ]; then
+    mkdir -p "$srcdir/docs/figures"
+    for id in "$@"; do
+        [ -f "$out/$id.png" ] && cp "$out/$id.png" "$srcdir/docs/figures/"
+    done
+    cp "$out/summary.csv" "$srcdir/docs/figures/summary.csv"
+fi
 echo "== summary ($out/summary.csv)"
 column -s, -t "$out/summary.csv" 2>/dev/null || cat "$out/summary.csv"
