@@ -84,7 +84,9 @@ static double model_tmax_err(const srx_peakfit_result *fit, srx_rate_kind kind, 
     double grad[SRX_RATES_NPARAM] = {0}, var = 0.0, t0 = model_tmax(&fit->model, kind, tlo, thi);
     for (int j = 0; j < 4 * fit->model.n_processes; j++) {
         srx_rate_model m = fit->model;
-        double *p = &m.process[j / 4].ea_ev + j % 4, h;
+        srx_process *q = &m.process[j / 4];
+        double *fields[4] = {&q->ea_ev, &q->tau0_s, &q->shape, &q->coupling_per_s2};
+        double *p = fields[j % 4], h;
         if (!(fit->error[j] > 0.0)) continue;
         h = 1e-4 * fabs(*p);
         *p += h;
