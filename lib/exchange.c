@@ -22,13 +22,22 @@
 #define EP_TOL 1e-6
 /* bins each side of a line integrated with the exact antiderivative */
 #define NEAR_BINS 32.0
+/* a line's bins closer than this (in bins, as |g + i x|) to its centre are
+ * integrated exactly, the others by 2-point Gauss-Legendre */
+#define EXACT_R 4.0
+/* smallest exact zone each side of a tent, in bins */
+#define TENT_NEAR_MIN 4.0
+/* a tent's exact zone reaches where its standard deviation is this
+ * fraction of |g + i (nu - centroid)| */
+#define TENT_Q 0.2
 /* multilevel far field (tail_tol > 0): the density times a smooth cutoff
  * w(u) (0 below R1 bins from the line, 1 beyond R2) is sampled on coarse
  * nodes every COARSE_M bins and interpolated (cubic Lagrange) after the
  * orientation sum; (1 - w) D is integrated on the fine bins */
-#define FAR_R1 64.0
-#define FAR_R2 192.0
-#define COARSE_M 16
+#define FAR_R1 48.0
+#define FAR_R2 144.0
+#define COARSE_M 12
+#define CTAB_N ((int)FAR_R2 + 1)
 /* 2-point Gauss-Legendre abscissa 1/(2 sqrt 3) of a unit interval */
 #define GL2 0.28867513459481288225
 
@@ -371,26 +380,40 @@ static double cutoff(double u)
     return t * t * t * (10.0 - 15.0 * t + 6.0 * t * t);
 }
 
-/* distance in bins of bin coordinate x from the near zone [lo, hi), plus
- * NEAR_BINS (for a single line: about the distance from the line) */
-static double zone_dist(double x, double lo, double hi)
+/* pi times the density at offset x (Hz) of a complex Lorentzian (HWHM g,
+ * g2 = g^2, amplitude cr + i ci) whose centre is spread over a triangular
+ * distribution of variance var and third central moment mu3 (Hz^2, Hz^3;
+ * its fourth moment is 2.4 var^2), to fourth order in the spread:
+ * Re[c (1/u - var/u^3 - i mu3/u^4 + 2.4 var^2/u^5)], u = g + i x (the
+ * Taylor series of the line about the centroid, averaged) */
+static inline double line_val(double x, double g, double g2, double cr, double ci, double var,
+                              double mu3)
 {
-    double d = x < lo ? lo - x : x > hi ? x - hi : 0.0;
-    return d + NEAR_BINS;
+    double d = g2 + x * x;
+    if (var == 0.0 && mu3 == 0.0)
+        return (cr * g + ci * x) / d;
+    {
+        double complex r = (g - I * x) / d, r2 = r * r;
+        double complex v = r * (1.0 - var * r2 - I * mu3 * r2 * r + 2.4 * var * var * r2 * r2);
+        return cr * creal(v) - ci * cimag(v);
+    }
 }
 
 static double antiderivative(double x, double g, double cr, double ci)
 {
     double v = cr * atan2(x, g);
     if (ci != 0.0) {
-        double h = hypot(g, x);
-        if (h > 0.0)
-            v += ci * log(h);
+        double h2 = g * g + x * x;
+        if (h2 > 0.0)
+            v += 0.5 * ci * log(h2);
     }
     return v / SRXI_PI;
 }
 
-/* density of the lines of one orientation at nu (1/Hz) */
+/* bound on the density of the lines of one orientation at nu (1/Hz): the
+ * sum of each line's |absorptive| + |dispersive| parts, with no credit for
+ * cancellation between lines (the triangles split an orientation's lines
+ * between tents and lines, binned over different windows) */
 static double density(size_t n, const double *f, const double *g, const double *cr,
                       const double *ci, double nu)
 {
@@ -399,7 +422,7 @@ static double density(size_t n, const double *f, const double *g, const double *
     for (k = 0; k < n; k++) {
         double x = nu - f[k], d = g[k] * g[k] + x * x;
         if (d > 0.0)
-            s += (cr[k] * g[k] + ci[k] * x) / d;
+            s += (fabs(cr[k]) * g[k] + fabs(ci[k] * x)) / d;
     }
     return s / SRXI_PI;
 }
@@ -420,8 +443,8 @@ static double window_halfwidth(size_t n, const double *f, const double *g, const
         int j;
         for (j = 0; j < 3; j++) {
             t = d * (1.0 + 0.5 * j);
-            m = fmax(m, fabs(density(n, f, g, cr, ci, hi + t)) * t);
-            m = fmax(m, fabs(density(n, f, g, cr, ci, lo - t)) * t);
+            m = fmax(m, density(n, f, g, cr, ci, hi + t) * t);
+            m = fmax(m, density(n, f, g, cr, ci, lo - t) * t);
         }
         if (m < tol || d > cover)
             return d;
@@ -437,81 +460,158 @@ typedef struct bin_ctx {
     double *coarse;
     size_t n_coarse;
     double *out; /* bin integrals (divided by the spacing at the end) */
+    double exact_r;      /* lines: exact bins within this many bins (as |g + i x|) */
+    double ctab[CTAB_N]; /* cutoff(k + 1/2) */
 } bin_ctx;
 
+static void bin_ctx_init(bin_ctx *b)
+{
+    int k;
+    for (k = 0; k < CTAB_N; k++)
+        b->ctab[k] = cutoff((double)k + 0.5);
+}
+
 /* One complex Lorentzian (centre fk, HWHM gk, amplitude crk + i cik) of
- * weight w: bins [near_lo, near_hi) (bin indices, clipped to the window) by
- * the exact antiderivative when `exact` (else the caller fills them), 2-point
- * Gauss-Legendre out to FAR_R2 bins beyond them (all the way without the
- * multilevel far field; error (spacing/x)^4/36 of the local value, < 3e-8
- * at 32 bins), and the coarse nodes beyond (times the C2 cutoff). */
+ * weight w.  Bins [near_lo, near_hi) (bin indices, clipped to the window)
+ * are the near zone: with `exact == 0` the caller fills them; with `exact`
+ * the bins where |gk + i x| < EXACT_R bins get the exact antiderivative and
+ * the others 2-point Gauss-Legendre (error below 6e-3 (spacing/|gk + i x|)^4
+ * of the local value, so below 2.2e-5 there).  Beyond the near zone:
+ * Gauss-Legendre out to FAR_R2 bins (all the way without the multilevel far
+ * field), and the coarse nodes beyond (times the C2 cutoff). */
 static void bin_line(bin_ctx *b, double fk, double gk, double crk, double cik, double w,
-                     double near_lo, double near_hi, int exact)
+                     double near_lo, double near_hi, double margin, double var, double mu3,
+                     int exact)
 {
     const double e0 = b->e0, sp = b->spacing, g2 = gk * gk, h = GL2 * sp;
     const size_t i_lo = b->i_lo, i_hi = b->i_hi;
-    double c = (fk - e0) / sp, l_d, r_d, prev;
-    size_t a, bb, l, r, i;
+    double c = (fk - e0) / sp, l_d, r_d, prev, ex_lo = 0.0, ex_hi = 0.0;
+    size_t a, bb, l, r, i, xa = 0, xb = 0;
+    long ml, mr;
+    int far, plain = var == 0.0 && mu3 == 0.0;
+    const double wf = w * 0.5 * sp / SRXI_PI, wc2 = w * sp / SRXI_PI, acr = crk * gk;
     if (crk == 0.0 && cik == 0.0)
         return;
     a = near_lo <= (double)i_lo ? i_lo : near_lo >= (double)i_hi ? i_hi : (size_t)near_lo;
     bb = near_hi <= (double)i_lo ? i_lo : near_hi >= (double)i_hi ? i_hi : (size_t)near_hi;
     if (bb < a)
         bb = a;
-    l_d = b->multilevel ? near_lo - (FAR_R2 - NEAR_BINS) : -1.0;
-    r_d = b->multilevel ? near_hi + (FAR_R2 - NEAR_BINS) : 1e300;
+    if (exact) {
+        /* exact bins [xa, xb): within EXACT_R bins of the centre, narrow lines only */
+        double gb = gk / sp, er = b->exact_r;
+        if (gb < er) {
+            double he = sqrt(er * er - gb * gb) + 1.0;
+            ex_lo = fmax(floor(c - he), near_lo);
+            ex_hi = fmin(floor(c + he) + 1.0, near_hi);
+        }
+        xa = ex_lo <= (double)i_lo ? i_lo : ex_lo >= (double)i_hi ? i_hi : (size_t)ex_lo;
+        xb = ex_hi <= (double)i_lo ? i_lo : ex_hi >= (double)i_hi ? i_hi : (size_t)ex_hi;
+        if (xb < xa)
+            xb = xa;
+    } else {
+        xa = a;
+        xb = bb;
+    }
+    /* a line with no tails (g = 0, real amplitude) has nothing beyond */
+    far = !(gk == 0.0 && cik == 0.0);
+    l_d = !far ? near_lo : b->multilevel ? near_lo - (FAR_R2 - margin) : -1.0;
+    r_d = !far ? near_hi : b->multilevel ? near_hi + (FAR_R2 - margin) : 1e300;
     l = l_d <= (double)i_lo ? i_lo : l_d >= (double)a ? a : (size_t)l_d;
     r = r_d >= (double)i_hi ? i_hi : r_d <= (double)bb ? bb : (size_t)r_d;
-    for (i = l; i < i_hi && i < r; i++) {
-        double xm, x1, x2, keep;
-        if (i == a) {
-            i = bb - 1; /* skip the near zone */
+    /* cutoff at bin i left of the zone: ctab[near_lo - i - 1 + margin];
+     * right of it: ctab[i - near_hi + margin] (distances k + 1/2 bins) */
+    ml = (long)near_lo - 1 + (long)margin;
+    mr = (long)margin - (long)near_hi;
+    for (i = l; i < r; i++) {
+        double xm, x1, x2, keep = 1.0;
+        if (i == xa && xa < xb) {
+            i = xb - 1; /* skip the exact (or caller's) bins */
             continue;
+        }
+        if (b->multilevel) {
+            long k = i < a ? ml - (long)i : i >= bb ? (long)i + mr : 0;
+            keep = 1.0 - (k >= CTAB_N ? 1.0 : b->ctab[k]);
         }
         xm = e0 + ((double)i + 0.5) * sp - fk;
         x1 = xm - h;
         x2 = xm + h;
-        keep = b->multilevel ? 1.0 - cutoff(zone_dist((double)i + 0.5, near_lo, near_hi)) : 1.0;
-        b->out[i] += keep * w * 0.5 * sp *
-                     ((crk * gk + cik * x1) / (g2 + x1 * x1) + (crk * gk + cik * x2) / (g2 + x2 * x2)) /
-                     SRXI_PI;
+        if (plain) {
+            double d1 = g2 + x1 * x1, d2 = g2 + x2 * x2;
+            b->out[i] += keep * wf * ((acr + cik * x1) * d2 + (acr + cik * x2) * d1) / (d1 * d2);
+        } else {
+            b->out[i] += keep * wf *
+                         (line_val(x1, gk, g2, crk, cik, var, mu3) +
+                          line_val(x2, gk, g2, crk, cik, var, mu3));
+        }
     }
-    if (exact && a < bb) {
-        prev = antiderivative(e0 + (double)a * sp - fk, gk, crk, cik);
-        for (i = a; i < bb; i++) {
+    if (exact && xa < xb) {
+        prev = antiderivative(e0 + (double)xa * sp - fk, gk, crk, cik);
+        for (i = xa; i < xb; i++) {
             double cur = antiderivative(e0 + (double)(i + 1) * sp - fk, gk, crk, cik);
             b->out[i] += w * (cur - prev);
             prev = cur;
         }
     }
-    if (b->multilevel) {
-        /* coarse node j sits at bin j M (index j + 1 in the array) */
+    if (b->multilevel && far) {
+        /* coarse node j sits at bin j M (index j + 1 in the array); nodes
+         * closer than FAR_R1 to the line have a zero cutoff */
         long j0 = (long)floor(((double)i_lo - 2.0 * COARSE_M) / COARSE_M);
         long j1 = (long)ceil(((double)i_hi + 2.0 * COARSE_M) / COARSE_M), j;
+        long jl = (long)floor((near_lo - (FAR_R1 - margin)) / COARSE_M);
+        long jr = (long)ceil((near_hi + (FAR_R1 - margin)) / COARSE_M);
         if (j0 < -1)
             j0 = -1;
         if (j1 > (long)b->n_coarse - 2)
             j1 = (long)b->n_coarse - 2;
         for (j = j0; j <= j1; j++) {
-            double u = (double)(j * COARSE_M) + 0.5 - c;
-            double wc = cutoff(zone_dist((double)(j * COARSE_M) + 0.5, near_lo, near_hi)), x;
+            long ib = j * COARSE_M, k;
+            double u, wc;
+            if (j > jl && j < jr) {
+                j = jr - 1;
+                continue;
+            }
+            k = (double)ib < near_lo ? ml - ib : (double)ib >= near_hi ? ib + mr : 0;
+            wc = k >= CTAB_N ? 1.0 : k < 0 ? 0.0 : b->ctab[k];
             if (wc == 0.0)
                 continue;
-            x = u * sp;
-            b->coarse[j + 1] += wc * w * sp * (crk * gk + cik * x) / (g2 + x * x) / SRXI_PI;
+            u = ((double)ib + 0.5 - c) * sp;
+            b->coarse[j + 1] += wc * wc2 * line_val(u, gk, g2, crk, cik, var, mu3);
         }
     }
 }
 
 
+/* adds the far field held on the coarse nodes (node j at bin j COARSE_M,
+ * index j + 1) to the n bins, by cubic Lagrange interpolation */
+static void add_coarse(const double *coarse, size_t n, double *out)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        size_t j0 = i / COARSE_M;
+        double t = (double)(i % COARSE_M) / COARSE_M;
+        const double *q = &coarse[j0]; /* nodes j0 - 1 .. j0 + 2 */
+        out[i] += -t * (t - 1.0) * (t - 2.0) / 6.0 * q[0] +
+                  (t + 1.0) * (t - 1.0) * (t - 2.0) / 2.0 * q[1] -
+                  (t + 1.0) * t * (t - 2.0) / 2.0 * q[2] +
+                  (t + 1.0) * t * (t - 1.0) / 6.0 * q[3];
+    }
+}
+
 /* third antiderivative of (1/pi) Re[c / (g + i y)]:
  * (1/pi) Re[i c (u^2/2 ln u - 3 u^2 / 4)], u = g + i y */
 static double phi3(double y, double g, double complex c)
 {
-    double complex u = g + I * y;
-    if (u == 0.0)
+    double m2 = g * g + y * y, lr, li, ur, ui, pr, pi;
+    if (m2 == 0.0)
         return 0.0;
-    return creal(I * c * (u * u * (0.5 * clog(u) - 0.75))) / SRXI_PI;
+    lr = 0.25 * log(m2) - 0.75; /* 0.5 ln|u| - 0.75 */
+    li = 0.5 * atan2(y, g);     /* 0.5 arg u */
+    ur = g * g - y * y;         /* u^2 */
+    ui = 2.0 * g * y;
+    pr = ur * lr - ui * li;     /* u^2 (0.5 ln u - 0.75) */
+    pi = ur * li + ui * lr;
+    /* Re[i c p] = -(Re c Im p + Im c Re p) */
+    return -(creal(c) * pi + cimag(c) * pr) / SRXI_PI;
 }
 
 /* The tent density of a triangle whose line moves linearly from pa, pb, pc
@@ -523,7 +623,7 @@ static void bin_tent(bin_ctx *b, double pa, double pb, double pc, double g, doub
                      double w)
 {
     const double sp = b->spacing, e0 = b->e0, eps = 1e-3 * sp;
-    double t, aa, ab, ac, norm, lo_d, hi_d, prev = 0.0;
+    double t, aa, ab, ac, norm, lo_d, hi_d, prev = 0.0, z, var, mu3, m;
     size_t a, bb, i;
     if (pa > pb)
         t = pa, pa = pb, pb = t;
@@ -539,8 +639,21 @@ static void bin_tent(bin_ctx *b, double pa, double pb, double pc, double g, doub
     ac = 1.0 / (pc - pb);
     ab = -(aa + ac);
     norm = 2.0 / (pc - pa);
-    lo_d = floor((pa - e0) / sp) - NEAR_BINS;
-    hi_d = floor((pc - e0) / sp) + NEAR_BINS + 1.0;
+    /* Beyond the exact zone the tent is the line at its centroid m with
+     * moment corrections (line_val), whose remainder is about
+     * 5 (sd / |g + i (nu - m)|)^6 of the local value; the zone reaches
+     * where |g + i (nu - m)| = sd / TENT_Q, and TENT_NEAR_MIN bins beyond
+     * the tent at least */
+    m = (pa + pb + pc) / 3.0;
+    var = (pa * pa + pb * pb + pc * pc - pa * pb - pa * pc - pb * pc) / 18.0;
+    mu3 = (pa + pb - 2.0 * pc) * (2.0 * pa - pb - pc) * (pa - 2.0 * pb + pc) / 270.0;
+    {
+        double rr = sqrt(var) / TENT_Q, hx = rr > g ? sqrt(rr * rr - g * g) : 0.0;
+        z = fmax(TENT_NEAR_MIN, ceil(fmax(pa - (m - hx), (m + hx) - pc) / sp));
+        z = fmin(z, 1e6);
+    }
+    lo_d = floor((pa - e0) / sp) - z;
+    hi_d = floor((pc - e0) / sp) + z + 1.0;
     a = lo_d <= (double)b->i_lo ? b->i_lo : lo_d >= (double)b->i_hi ? b->i_hi : (size_t)lo_d;
     bb = hi_d <= (double)b->i_lo ? b->i_lo : hi_d >= (double)b->i_hi ? b->i_hi : (size_t)hi_d;
     for (i = a; i <= bb && a < bb; i++) {
@@ -550,7 +663,40 @@ static void bin_tent(bin_ctx *b, double pa, double pb, double pc, double g, doub
             b->out[i - 1] += w * norm * (gv - prev);
         prev = gv;
     }
-    bin_line(b, (pa + pb + pc) / 3.0, g, creal(c), cimag(c), w, lo_d, hi_d, 0);
+    bin_line(b, m, g, creal(c), cimag(c), w, lo_d, hi_d, fmin(z, NEAR_BINS), var, mu3, 0);
+}
+
+int srxi_exchange_tent_binned(double pa, double pb, double pc, double g_hz, double cr, double ci,
+                              double first_hz, double spacing_hz, size_t n_points, int multilevel,
+                              double *out)
+{
+    bin_ctx bc;
+    double *coarse = NULL;
+    size_t i;
+    memset(&bc, 0, sizeof bc);
+    bc.e0 = first_hz - 0.5 * spacing_hz;
+    bc.spacing = spacing_hz;
+    bc.i_lo = 0;
+    bc.i_hi = n_points;
+    bc.exact_r = EXACT_R;
+    bc.multilevel = multilevel && (double)n_points >= 4.0 * FAR_R2;
+    bin_ctx_init(&bc);
+    if (bc.multilevel) {
+        bc.n_coarse = n_points / COARSE_M + 5;
+        coarse = calloc(bc.n_coarse, sizeof *coarse);
+        if (!coarse)
+            return SRX_ENOMEM;
+        bc.coarse = coarse;
+    }
+    memset(out, 0, n_points * sizeof *out);
+    bc.out = out;
+    bin_tent(&bc, pa, pb, pc, g_hz, cr + I * ci, 1.0);
+    if (bc.multilevel)
+        add_coarse(coarse, n_points, out);
+    for (i = 0; i < n_points; i++)
+        out[i] /= spacing_hz;
+    free(coarse);
+    return SRX_OK;
 }
 
 /* cost of pairing the lines of two orientations */
@@ -679,6 +825,8 @@ int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rat
     bc.coarse = ex->coarse;
     bc.n_coarse = n_coarse;
     bc.out = intensity;
+    bc.exact_r = NEAR_BINS; /* single orientations: exact over the whole near zone */
+    bin_ctx_init(&bc);
     for (o = 0; o < n_orient; o++) {
         double w = (weight ? weight[o] : 1.0) / wsum;
         if (w == 0.0)
@@ -711,20 +859,11 @@ int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rat
         for (k = 0; k < n; k++) {
             double c = (f[k] - e0) / spacing_hz;
             bin_line(&bc, f[k], g[k], cr[k], ci[k], w, floor(c) - NEAR_BINS,
-                     floor(c) + NEAR_BINS, 1);
+                     floor(c) + NEAR_BINS, NEAR_BINS, 0.0, 0.0, 1);
         }
     }
-    if (multilevel) {
-        for (i = 0; i < n_points; i++) {
-            size_t j0 = i / COARSE_M;
-            double t = (double)(i % COARSE_M) / COARSE_M;
-            const double *q = &ex->coarse[j0]; /* nodes j0 - 1 .. j0 + 2 */
-            intensity[i] += -t * (t - 1.0) * (t - 2.0) / 6.0 * q[0] +
-                            (t + 1.0) * (t - 1.0) * (t - 2.0) / 2.0 * q[1] -
-                            (t + 1.0) * t * (t - 2.0) / 2.0 * q[2] +
-                            (t + 1.0) * t * (t - 1.0) / 6.0 * q[3];
-        }
-    }
+    if (multilevel)
+        add_coarse(ex->coarse, n_points, intensity);
     for (i = 0; i < n_points; i++)
         intensity[i] /= spacing_hz;
     return SRX_OK;
@@ -746,6 +885,8 @@ struct srx_exchange_sim {
     double *tri_w;    /* n_tri */
     double *lines;    /* n_orient x n_sites x (f, g, Re c, Im c) */
     long *win;        /* n_orient x (first bin, end bin) */
+    double *vw;       /* n_orient x n_sites: weights of the lines binned as lines */
+    long *vwin;       /* n_orient x (first bin, end bin) for those lines */
     srx_exchange *ex;
 };
 
@@ -772,6 +913,8 @@ void srx_exchange_sim_free(srx_exchange_sim *sim)
     free(sim->tri_w);
     free(sim->lines);
     free(sim->win);
+    free(sim->vw);
+    free(sim->vwin);
     srx_exchange_free(sim->ex);
     free(sim);
 }
@@ -878,7 +1021,9 @@ int srx_exchange_sim_alloc(const srx_exchange_conditions *c, const srx_exchange_
     sim->tri_w = malloc(sim->n_tri * sizeof(double));
     sim->lines = malloc(sim->n_orient * n_sites * 4 * sizeof(double));
     sim->win = malloc(2 * sim->n_orient * sizeof(long));
-    if (!sim->tri || !sim->tri_w || !sim->lines || !sim->win) {
+    sim->vw = malloc(sim->n_orient * n_sites * sizeof(double));
+    sim->vwin = malloc(2 * sim->n_orient * sizeof(long));
+    if (!sim->tri || !sim->tri_w || !sim->lines || !sim->win || !sim->vw || !sim->vwin) {
         st = srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
         goto fail;
     }
@@ -991,12 +1136,19 @@ static int sim_tri_spectrum(srx_exchange_sim *sim, double rate, double *out, srx
         memset(ex->coarse, 0, n_coarse * sizeof *ex->coarse);
     }
     memset(out, 0, np * sizeof *out);
+    memset(sim->vw, 0, sim->n_orient * n * sizeof *sim->vw);
+    for (o = 0; o < sim->n_orient; o++) {
+        sim->vwin[2 * o] = (long)np;
+        sim->vwin[2 * o + 1] = 0;
+    }
     bc.e0 = e0;
     bc.spacing = sp;
     bc.multilevel = multilevel;
     bc.coarse = ex->coarse;
     bc.n_coarse = n_coarse;
     bc.out = out;
+    bc.exact_r = EXACT_R;
+    bin_ctx_init(&bc);
     for (o = 0; o < sim->n_orient; o++) {
         double f[MAXN], g[MAXN], cr[MAXN], ci[MAXN], *l = &sim->lines[o * n * 4];
         if (lines(ex, sim->pop, rate, &sim->freq[o * n], f, g, cr, ci))
@@ -1089,13 +1241,22 @@ static int sim_tri_spectrum(srx_exchange_sim *sim, double rate, double *out, srx
                             bin_tent(&bc, x[0], y[0], z[0], gm, cm, st * wt);
                         }
                         if (st < 1.0) {
-                            const double *q[3] = {x, y, z};
+                            /* the rest as the corners' own lines: their
+                             * weights are summed per orientation and the
+                             * lines binned once each below */
+                            double wv = (1.0 - st) * wt / 3.0;
                             int j;
+                            sim->vw[cn[0] * n + k] += wv;
+                            sim->vw[cn[1] * n + perm_b[ib][k]] += wv;
+                            sim->vw[cn[2] * n + perm_c[ic][k]] += wv;
+                            /* a vertex's lines are binned over the union of
+                             * the windows of its triangles, as the tents
+                             * they pair with: dispersive tails then cancel
+                             * as they do in each orientation */
                             for (j = 0; j < 3; j++) {
-                                double c = (q[j][0] - e0) / sp;
-                                bin_line(&bc, q[j][0], q[j][1] + hb, q[j][2], q[j][3],
-                                         (1.0 - st) * wt / 3.0, floor(c) - NEAR_BINS,
-                                         floor(c) + NEAR_BINS, 1);
+                                long *vw = &sim->vwin[2 * cn[j]];
+                                vw[0] = vw[0] < lo ? vw[0] : lo;
+                                vw[1] = vw[1] > hi ? vw[1] : hi;
                             }
                         }
                     }
@@ -1103,17 +1264,22 @@ static int sim_tri_spectrum(srx_exchange_sim *sim, double rate, double *out, srx
             }
         }
     }
-    if (multilevel) {
-        for (i = 0; i < np; i++) {
-            size_t j0 = i / COARSE_M;
-            double tt = (double)(i % COARSE_M) / COARSE_M;
-            const double *q = &ex->coarse[j0];
-            out[i] += -tt * (tt - 1.0) * (tt - 2.0) / 6.0 * q[0] +
-                      (tt + 1.0) * (tt - 1.0) * (tt - 2.0) / 2.0 * q[1] -
-                      (tt + 1.0) * tt * (tt - 2.0) / 2.0 * q[2] +
-                      (tt + 1.0) * tt * (tt - 1.0) / 6.0 * q[3];
+    for (o = 0; o < sim->n_orient; o++) {
+        long lo = sim->vwin[2 * o], hi = sim->vwin[2 * o + 1];
+        const double *l = &sim->lines[o * n * 4];
+        if (lo >= hi)
+            continue;
+        bc.i_lo = (size_t)lo;
+        bc.i_hi = (size_t)hi;
+        for (k = 0; k < n; k++) {
+            double wv = sim->vw[o * n + k], c = (l[4 * k] - e0) / sp;
+            if (wv > 0.0)
+                bin_line(&bc, l[4 * k], l[4 * k + 1] + hb, l[4 * k + 2], l[4 * k + 3], wv,
+                         floor(c) - NEAR_BINS, floor(c) + NEAR_BINS, NEAR_BINS, 0.0, 0.0, 1);
         }
     }
+    if (multilevel)
+        add_coarse(ex->coarse, np, out);
     for (i = 0; i < np; i++)
         out[i] /= sp;
     return SRX_OK;

@@ -24,4 +24,13 @@ void srxi_diag_prefix(srx_diag *diag, const char *fmt, ...) SRXI_PRINTF(2, 3);
 
 static inline int srxi_isfinite(double x) { return isfinite(x) != 0; }
 
+/* exchange.c, for tests: one tent (the line of HWHM g_hz and amplitude
+ * cr + i ci, its centre spread over the triangle density with corners pa,
+ * pb, pc, Hz) binned as the powder code bins it, as a density (1/Hz) on
+ * n_points bins centred at first_hz + i spacing_hz; multilevel: with the
+ * coarse far field.  Returns SRX_OK or SRX_ENOMEM. */
+int srxi_exchange_tent_binned(double pa, double pb, double pc, double g_hz, double cr, double ci,
+                              double first_hz, double spacing_hz, size_t n_points, int multilevel,
+                              double *out);
+
 #endif

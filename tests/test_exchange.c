@@ -10,7 +10,10 @@
  *   the motional width p1 p2 (2 pi dnu)^2 / (2 pi k_ex) of the second-order
  *   perturbation (Abragam ch. X);
  * - exact identities: sum of amplitudes 1, first moment = weighted mean
- *   frequency at every rate, additivity of the bin integrals. */
+ *   frequency at every rate, additivity of the bin integrals;
+ * - one tent (a line whose centre is spread over a triangle density), bin
+ *   by bin as an adaptive (GSL CQUAD) integral over the centre of the
+ *   line's exact bin integral. */
 #include <config.h>
 
 #include <complex.h>
@@ -18,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_integration.h>
+
+#include "internal.h"
 #include "testlib.h"
 #include "spinrelax/exchange.h"
 #include "spinrelax/lineshape.h"
@@ -140,6 +146,101 @@ static double tfn(const void *c, double nu)
     const rctx *r = c;
     return two_site(r->f[0], r->f[1], r->p[0], r->rate, nu);
 }
+
+/* the tent reference: G(e) = int T(mu) A(e - mu) dmu with A the
+ * antiderivative of the line, by CQUAD over the two linear pieces split at
+ * mu = e (where A turns fastest); bin i = (G(e_i+1) - G(e_i)) / spacing */
+typedef struct tent_ref {
+    double pa, pb, pc, g, cr, ci, e;
+} tent_ref;
+
+static double tent_density(const tent_ref *t, double mu)
+{
+    if (mu <= t->pa || mu >= t->pc)
+        return 0.0;
+    return mu < t->pb ? 2.0 * (mu - t->pa) / ((t->pc - t->pa) * (t->pb - t->pa))
+                      : 2.0 * (t->pc - mu) / ((t->pc - t->pa) * (t->pc - t->pb));
+}
+
+static double tent_integrand(double mu, void *p)
+{
+    const tent_ref *t = p;
+    double x = t->e - mu;
+    return tent_density(t, mu) *
+           (t->cr * atan2(x, t->g) + 0.5 * t->ci * log(t->g * t->g + x * x)) / PI;
+}
+
+static double tent_G(tent_ref *t, gsl_integration_cquad_workspace *w)
+{
+    double cuts[5], s = 0.0, v;
+    int n = 0, j;
+    size_t nev;
+    gsl_function f = {tent_integrand, t};
+    cuts[n++] = t->pa;
+    if (t->e > t->pa && t->e < t->pb)
+        cuts[n++] = t->e;
+    cuts[n++] = t->pb;
+    if (t->e > t->pb && t->e < t->pc)
+        cuts[n++] = t->e;
+    cuts[n++] = t->pc;
+    for (j = 0; j + 1 < n; j++) {
+        ck_assert_int_eq(gsl_integration_cquad(&f, cuts[j], cuts[j + 1], 1e-13, 1e-11, w, &v,
+                                               NULL, &nev), 0);
+        s += v;
+    }
+    return s;
+}
+
+START_TEST(test_tent_binning)
+{
+    /* The powder code bins a tent exactly near it (second divided
+     * difference of the third antiderivative) and farther out as the line
+     * at the tent's centroid corrected by its variance and third moment,
+     * with the far tails on coarse nodes.  Against the quadrature, for a
+     * wide tent with a line narrower than a bin, a narrow tent, a strongly
+     * dispersive amplitude and a line wider than the tent: within 1.5e-4 of
+     * the peak bin by bin and 4e-5 in relative L1 (measured 1e-4, 2.1e-5);
+     * with the coarse far field 3e-4 and 2e-4 (measured 1.8e-4, 1.03e-4). */
+    static double out[2048], ref[2048];
+    const double cases[][6] = {{-120.0, -40.0, 95.0, 15.0, 0.8, 0.3},
+                               {-12.0, 3.0, 14.0, 4.0, 1.0, 0.0},
+                               {-300.0, 100.0, 180.0, 2.0, 0.6, -0.9},
+                               {-60.0, -50.0, 70.0, 90.0, 1.0, 0.2}};
+    gsl_integration_cquad_workspace *w = gsl_integration_cquad_workspace_alloc(200);
+    int ic, ml, i;
+    ck_assert_ptr_nonnull(w);
+    for (ic = 0; ic < 4; ic++) {
+        tent_ref t = {cases[ic][0], cases[ic][1], cases[ic][2], cases[ic][3], cases[ic][4],
+                      cases[ic][5], 0.0};
+        double prev, peak = 0.0;
+        t.e = -10240.0 - 5.0;
+        prev = tent_G(&t, w);
+        for (i = 0; i < 2048; i++) {
+            double cur;
+            t.e = -10240.0 - 5.0 + 10.0 * (i + 1);
+            cur = tent_G(&t, w);
+            ref[i] = (cur - prev) / 10.0;
+            prev = cur;
+            peak = fmax(peak, fabs(ref[i]));
+        }
+        for (ml = 0; ml < 2; ml++) {
+            double mx = 0.0, l1 = 0.0, nrm = 0.0;
+            ck_assert_int_eq(srxi_exchange_tent_binned(t.pa, t.pb, t.pc, t.g, t.cr, t.ci,
+                                                       -10240.0, 10.0, 2048, ml, out),
+                             SRX_OK);
+            for (i = 0; i < 2048; i++) {
+                mx = fmax(mx, fabs(out[i] - ref[i]));
+                l1 += fabs(out[i] - ref[i]);
+                nrm += fabs(ref[i]);
+            }
+            ck_assert_msg(mx < (ml ? 3e-4 : 1.5e-4) * peak && l1 < (ml ? 2e-4 : 4e-5) * nrm,
+                          "tent %d multilevel %d: max %g of the peak, L1 %g", ic, ml, mx / peak,
+                          l1 / nrm);
+        }
+    }
+    gsl_integration_cquad_workspace_free(w);
+}
+END_TEST
 
 START_TEST(test_rate_matrix)
 {
@@ -903,6 +1004,7 @@ static Suite *exchange_suite(void)
     tcase_add_test(tc, test_sim_zero_rate_lineshape);
     tcase_add_test(tc, test_sim_fast_limit_and_moment);
     tcase_add_test(tc, test_sim_multilevel);
+    tcase_add_test(tc, test_tent_binning);
     tcase_add_test(tc, test_sim_series);
     tcase_add_test(tc, test_sim_bad_input);
     suite_add_tcase(s, tc);
