@@ -38,6 +38,12 @@
 #define FAR_R2 144.0
 #define COARSE_M 12
 #define CTAB_N ((int)FAR_R2 + 1)
+/* a second, coarser level for windows of at least 2 FAR_B2 bins: beyond
+ * FAR_B1 bins the tails go (with a second C2 cutoff, complete at FAR_B2)
+ * to nodes every COARSE_MB bins; same ratios as the first level */
+#define FAR_B1 384.0
+#define FAR_B2 1152.0
+#define COARSE_MB 96
 /* 2-point Gauss-Legendre abscissa 1/(2 sqrt 3) of a unit interval */
 #define GL2 0.28867513459481288225
 
@@ -369,6 +375,12 @@ static double smooth01(double t)
     return t <= 0.0 ? 0.0 : t >= 1.0 ? 1.0 : t * t * t * (10.0 - 15.0 * t + 6.0 * t * t);
 }
 
+/* the level-2 cutoff: 0 for u <= FAR_B1, 1 for u >= FAR_B2 */
+static double cutoff_b(double u)
+{
+    return smooth01((u - FAR_B1) / (FAR_B2 - FAR_B1));
+}
+
 /* C2 cutoff: 0 for u <= FAR_R1, 1 for u >= FAR_R2 */
 static double cutoff(double u)
 {
@@ -393,9 +405,13 @@ static inline double line_val(double x, double g, double g2, double cr, double c
     if (var == 0.0 && mu3 == 0.0)
         return (cr * g + ci * x) / d;
     {
-        double complex r = (g - I * x) / d, r2 = r * r;
-        double complex v = r * (1.0 - var * r2 - I * mu3 * r2 * r + 2.4 * var * var * r2 * r2);
-        return cr * creal(v) - ci * cimag(v);
+        /* in real arithmetic: r = 1/u, s = r^2, P = 1 - var s - i mu3 s r + 2.4 var^2 s^2 */
+        double id = 1.0 / d, rr = g * id, ri = -x * id;
+        double sr = rr * rr - ri * ri, si = 2.0 * rr * ri;
+        double s3r = sr * rr - si * ri, s3i = sr * ri + si * rr, k = 2.4 * var * var;
+        double pr = 1.0 - var * sr + mu3 * s3i + k * (sr * sr - si * si);
+        double pim = -var * si - mu3 * s3r + k * 2.0 * sr * si;
+        return cr * (rr * pr - ri * pim) - ci * (rr * pim + ri * pr);
     }
 }
 
@@ -457,10 +473,14 @@ typedef struct bin_ctx {
     double e0, spacing; /* first edge, bin width */
     size_t i_lo, i_hi;  /* bins [i_lo, i_hi) of the current window */
     int multilevel;
-    double *coarse;
+    double *coarse;   /* level-1 nodes, n_coarse of them */
     size_t n_coarse;
+    double *coarse_b; /* level-2 nodes (two_level), n_coarse_b of them */
+    size_t n_coarse_b;
+    int two_level;
     double *out; /* bin integrals (divided by the spacing at the end) */
     double exact_r;      /* lines: exact bins within this many bins (as |g + i x|) */
+    int gl2;             /* 2-point Gauss-Legendre bins (else centre values) */
     double ctab[CTAB_N]; /* cutoff(k + 1/2) */
 } bin_ctx;
 
@@ -483,13 +503,13 @@ static void bin_line(bin_ctx *b, double fk, double gk, double crk, double cik, d
                      double near_lo, double near_hi, double margin, double var, double mu3,
                      int exact)
 {
-    const double e0 = b->e0, sp = b->spacing, g2 = gk * gk, h = GL2 * sp;
+    const double e0 = b->e0, sp = b->spacing, g2 = gk * gk;
     const size_t i_lo = b->i_lo, i_hi = b->i_hi;
     double c = (fk - e0) / sp, l_d, r_d, prev, ex_lo = 0.0, ex_hi = 0.0;
     size_t a, bb, l, r, i, xa = 0, xb = 0;
     long ml, mr;
-    int far, plain = var == 0.0 && mu3 == 0.0;
-    const double wf = w * 0.5 * sp / SRXI_PI, wc2 = w * sp / SRXI_PI, acr = crk * gk;
+    int far;
+    const double wf = w * sp / SRXI_PI, wc2 = w * sp / SRXI_PI;
     if (crk == 0.0 && cik == 0.0)
         return;
     a = near_lo <= (double)i_lo ? i_lo : near_lo >= (double)i_hi ? i_hi : (size_t)near_lo;
@@ -522,26 +542,43 @@ static void bin_line(bin_ctx *b, double fk, double gk, double crk, double cik, d
      * right of it: ctab[i - near_hi + margin] (distances k + 1/2 bins) */
     ml = (long)near_lo - 1 + (long)margin;
     mr = (long)margin - (long)near_hi;
-    for (i = l; i < r; i++) {
-        double xm, x1, x2, keep = 1.0;
-        if (i == xa && xa < xb) {
-            i = xb - 1; /* skip the exact (or caller's) bins */
-            continue;
-        }
-        if (b->multilevel) {
-            long k = i < a ? ml - (long)i : i >= bb ? (long)i + mr : 0;
-            keep = 1.0 - (k >= CTAB_N ? 1.0 : b->ctab[k]);
-        }
-        xm = e0 + ((double)i + 0.5) * sp - fk;
-        x1 = xm - h;
-        x2 = xm + h;
-        if (plain) {
-            double d1 = g2 + x1 * x1, d2 = g2 + x2 * x2;
-            b->out[i] += keep * wf * ((acr + cik * x1) * d2 + (acr + cik * x2) * d1) / (d1 * d2);
-        } else {
-            b->out[i] += keep * wf *
-                         (line_val(x1, gk, g2, crk, cik, var, mu3) +
-                          line_val(x2, gk, g2, crk, cik, var, mu3));
+    /* the bins [l, r) outside [xa, xb): by 2-point Gauss-Legendre (gl2,
+     * error sp^5 f^(4) / 4320), or from the point values at the bin centres,
+     * int_bin f = sp (f + (f_- - 2 f + f_+) / 24) + 13/5760 sp^5 f^(4), one
+     * evaluation per bin */
+    {
+        size_t seg[2][2];
+        int sgi;
+        seg[0][0] = l;
+        seg[0][1] = xa < xb ? (xa < r ? (xa > l ? xa : l) : r) : r;
+        seg[1][0] = xa < xb ? (xb > l ? xb : l) : r;
+        seg[1][1] = r;
+        for (sgi = 0; sgi < 2; sgi++) {
+            size_t s0 = seg[sgi][0], s1 = seg[sgi][1];
+            double fm, f0, x0;
+            if (s1 <= s0)
+                continue;
+            x0 = e0 + ((double)s0 + 0.5) * sp - fk;
+            fm = b->gl2 ? 0.0 : line_val(x0 - sp, gk, g2, crk, cik, var, mu3);
+            f0 = b->gl2 ? 0.0 : line_val(x0, gk, g2, crk, cik, var, mu3);
+            for (i = s0; i < s1; i++) {
+                double keep = 1.0, fp, v;
+                if (b->multilevel) {
+                    long k = i < a ? ml - (long)i : i >= bb ? (long)i + mr : 0;
+                    keep = 1.0 - (k >= CTAB_N ? 1.0 : b->ctab[k]);
+                }
+                if (b->gl2) {
+                    double xm = e0 + ((double)i + 0.5) * sp - fk;
+                    v = 0.5 * (line_val(xm - GL2 * sp, gk, g2, crk, cik, var, mu3) +
+                               line_val(xm + GL2 * sp, gk, g2, crk, cik, var, mu3));
+                } else {
+                    fp = line_val(e0 + ((double)i + 1.5) * sp - fk, gk, g2, crk, cik, var, mu3);
+                    v = f0 + (fm - 2.0 * f0 + fp) * (1.0 / 24.0);
+                    fm = f0;
+                    f0 = fp;
+                }
+                b->out[i] += keep * wf * v;
+            }
         }
     }
     if (exact && xa < xb) {
@@ -553,12 +590,19 @@ static void bin_line(bin_ctx *b, double fk, double gk, double crk, double cik, d
         }
     }
     if (b->multilevel && far) {
-        /* coarse node j sits at bin j M (index j + 1 in the array); nodes
-         * closer than FAR_R1 to the line have a zero cutoff */
+        /* level-1 node j sits at bin j M (index j + 1 in the array); nodes
+         * closer than FAR_R1 to the line have a zero cutoff, and with two
+         * levels those beyond FAR_B2 belong to level 2 entirely */
         long j0 = (long)floor(((double)i_lo - 2.0 * COARSE_M) / COARSE_M);
         long j1 = (long)ceil(((double)i_hi + 2.0 * COARSE_M) / COARSE_M), j;
         long jl = (long)floor((near_lo - (FAR_R1 - margin)) / COARSE_M);
         long jr = (long)ceil((near_hi + (FAR_R1 - margin)) / COARSE_M);
+        if (b->two_level) {
+            long ja = (long)floor((near_lo - (FAR_B2 - margin)) / COARSE_M);
+            long jb = (long)ceil((near_hi + (FAR_B2 - margin)) / COARSE_M);
+            j0 = j0 > ja ? j0 : ja;
+            j1 = j1 < jb ? j1 : jb;
+        }
         if (j0 < -1)
             j0 = -1;
         if (j1 > (long)b->n_coarse - 2)
@@ -572,29 +616,84 @@ static void bin_line(bin_ctx *b, double fk, double gk, double crk, double cik, d
             }
             k = (double)ib < near_lo ? ml - ib : (double)ib >= near_hi ? ib + mr : 0;
             wc = k >= CTAB_N ? 1.0 : k < 0 ? 0.0 : b->ctab[k];
+            if (b->two_level)
+                wc -= cutoff_b((double)k + 0.5);
             if (wc == 0.0)
                 continue;
             u = ((double)ib + 0.5 - c) * sp;
             b->coarse[j + 1] += wc * wc2 * line_val(u, gk, g2, crk, cik, var, mu3);
         }
+        if (b->two_level) {
+            j0 = (long)floor(((double)i_lo - 2.0 * COARSE_MB) / COARSE_MB);
+            j1 = (long)ceil(((double)i_hi + 2.0 * COARSE_MB) / COARSE_MB);
+            jl = (long)floor((near_lo - (FAR_B1 - margin)) / COARSE_MB);
+            jr = (long)ceil((near_hi + (FAR_B1 - margin)) / COARSE_MB);
+            if (j0 < -1)
+                j0 = -1;
+            if (j1 > (long)b->n_coarse_b - 2)
+                j1 = (long)b->n_coarse_b - 2;
+            for (j = j0; j <= j1; j++) {
+                long ib = j * COARSE_MB, k;
+                double u, wc;
+                if (j > jl && j < jr) {
+                    j = jr - 1;
+                    continue;
+                }
+                k = (double)ib < near_lo ? ml - ib : (double)ib >= near_hi ? ib + mr : 0;
+                wc = cutoff_b((double)k + 0.5);
+                if (wc == 0.0)
+                    continue;
+                u = ((double)ib + 0.5 - c) * sp;
+                b->coarse_b[j + 1] += wc * wc2 * line_val(u, gk, g2, crk, cik, var, mu3);
+            }
+        }
     }
 }
 
 
-/* adds the far field held on the coarse nodes (node j at bin j COARSE_M,
+/* adds the far field held on nodes every m bins (node j at bin j m,
  * index j + 1) to the n bins, by cubic Lagrange interpolation */
-static void add_coarse(const double *coarse, size_t n, double *out)
+static void add_nodes(const double *coarse, size_t m, size_t n, double *out)
 {
     size_t i;
     for (i = 0; i < n; i++) {
-        size_t j0 = i / COARSE_M;
-        double t = (double)(i % COARSE_M) / COARSE_M;
+        size_t j0 = i / m;
+        double t = (double)(i % m) / (double)m;
         const double *q = &coarse[j0]; /* nodes j0 - 1 .. j0 + 2 */
         out[i] += -t * (t - 1.0) * (t - 2.0) / 6.0 * q[0] +
                   (t + 1.0) * (t - 1.0) * (t - 2.0) / 2.0 * q[1] -
                   (t + 1.0) * t * (t - 2.0) / 2.0 * q[2] +
                   (t + 1.0) * t * (t - 1.0) / 6.0 * q[3];
     }
+}
+
+static void add_coarse(const bin_ctx *b, size_t n, double *out)
+{
+    add_nodes(b->coarse, COARSE_M, n, out);
+    if (b->two_level)
+        add_nodes(b->coarse_b, COARSE_MB, n, out);
+}
+
+/* points the context at a zeroed node store for n bins (grown in *store,
+ * *cap on demand); SRX_ENOMEM on failure */
+static int setup_coarse(bin_ctx *b, size_t n, double **store, size_t *cap)
+{
+    size_t na = n / COARSE_M + 5, nb = n / COARSE_MB + 5, need;
+    b->two_level = (double)n >= 2.0 * FAR_B2;
+    need = na + (b->two_level ? nb : 0);
+    if (*cap < need) {
+        double *p = realloc(*store, need * sizeof *p);
+        if (!p)
+            return SRX_ENOMEM;
+        *store = p;
+        *cap = need;
+    }
+    memset(*store, 0, need * sizeof **store);
+    b->coarse = *store;
+    b->n_coarse = na;
+    b->coarse_b = b->two_level ? *store + na : NULL;
+    b->n_coarse_b = b->two_level ? nb : 0;
+    return SRX_OK;
 }
 
 /* third antiderivative of (1/pi) Re[c / (g + i y)]:
@@ -682,17 +781,15 @@ int srxi_exchange_tent_binned(double pa, double pb, double pc, double g_hz, doub
     bc.multilevel = multilevel && (double)n_points >= 4.0 * FAR_R2;
     bin_ctx_init(&bc);
     if (bc.multilevel) {
-        bc.n_coarse = n_points / COARSE_M + 5;
-        coarse = calloc(bc.n_coarse, sizeof *coarse);
-        if (!coarse)
+        size_t cap = 0;
+        if (setup_coarse(&bc, n_points, &coarse, &cap))
             return SRX_ENOMEM;
-        bc.coarse = coarse;
     }
     memset(out, 0, n_points * sizeof *out);
     bc.out = out;
     bin_tent(&bc, pa, pb, pc, g_hz, cr + I * ci, 1.0);
     if (bc.multilevel)
-        add_coarse(coarse, n_points, out);
+        add_coarse(&bc, n_points, out);
     for (i = 0; i < n_points; i++)
         out[i] /= spacing_hz;
     free(coarse);
@@ -772,7 +869,7 @@ int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rat
                           size_t n_points, double *intensity, srx_diag *diag)
 {
     double pn[MAXN], f[MAXN], g[MAXN], cr[MAXN], ci[MAXN], wsum = 0.0, e0, span;
-    size_t o, i, k, n, i_lo, i_hi, n_coarse = 0;
+    size_t o, i, k, n, i_lo, i_hi;
     int multilevel;
     int st;
     bin_ctx bc;
@@ -805,27 +902,18 @@ int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rat
     if (!(wsum > 0.0))
         return srxi_fail(diag, SRX_EINVAL, "exchange: the weights are all zero");
     multilevel = tail_tol > 0.0 && (double)n_points >= 4.0 * FAR_R2;
-    if (multilevel) {
-        n_coarse = n_points / COARSE_M + 5;
-        if (ex->coarse_cap < n_coarse) {
-            double *p = realloc(ex->coarse, n_coarse * sizeof *p);
-            if (!p)
-                return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
-            ex->coarse = p;
-            ex->coarse_cap = n_coarse;
-        }
-        memset(ex->coarse, 0, n_coarse * sizeof *ex->coarse);
-    }
+    memset(&bc, 0, sizeof bc);
+    if (multilevel && setup_coarse(&bc, n_points, &ex->coarse, &ex->coarse_cap))
+        return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
     memset(intensity, 0, n_points * sizeof *intensity);
     e0 = first_hz - 0.5 * spacing_hz;
     span = spacing_hz * (double)n_points;
     bc.e0 = e0;
     bc.spacing = spacing_hz;
     bc.multilevel = multilevel;
-    bc.coarse = ex->coarse;
-    bc.n_coarse = n_coarse;
     bc.out = intensity;
-    bc.exact_r = NEAR_BINS; /* single orientations: exact over the whole near zone */
+    bc.exact_r = NEAR_BINS; /* single orientations: exact over the whole near zone, */
+    bc.gl2 = 1;             /* Gauss-Legendre beyond */
     bin_ctx_init(&bc);
     for (o = 0; o < n_orient; o++) {
         double w = (weight ? weight[o] : 1.0) / wsum;
@@ -863,7 +951,7 @@ int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rat
         }
     }
     if (multilevel)
-        add_coarse(ex->coarse, n_points, intensity);
+        add_coarse(&bc, n_points, intensity);
     for (i = 0; i < n_points; i++)
         intensity[i] /= spacing_hz;
     return SRX_OK;
@@ -1119,22 +1207,14 @@ static int sim_tri_spectrum(srx_exchange_sim *sim, double rate, double *out, srx
 {
     const srx_exchange_conditions *cd = &sim->c;
     srx_exchange *ex = sim->ex;
-    size_t n = sim->n_sites, np = cd->n_points, o, t, k, i, n_coarse = 0;
+    size_t n = sim->n_sites, np = cd->n_points, o, t, k, i;
     double sp = cd->span_hz / (double)np, e0 = cd->center_hz - 0.5 * cd->span_hz - 0.5 * sp;
     double span = cd->span_hz, hb = 0.5 * cd->lb_hz;
     bin_ctx bc;
     int multilevel = cd->tail_tol > 0.0 && (double)np >= 4.0 * FAR_R2;
-    if (multilevel) {
-        n_coarse = np / COARSE_M + 5;
-        if (ex->coarse_cap < n_coarse) {
-            double *p = realloc(ex->coarse, n_coarse * sizeof *p);
-            if (!p)
-                return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
-            ex->coarse = p;
-            ex->coarse_cap = n_coarse;
-        }
-        memset(ex->coarse, 0, n_coarse * sizeof *ex->coarse);
-    }
+    memset(&bc, 0, sizeof bc);
+    if (multilevel && setup_coarse(&bc, np, &ex->coarse, &ex->coarse_cap))
+        return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
     memset(out, 0, np * sizeof *out);
     memset(sim->vw, 0, sim->n_orient * n * sizeof *sim->vw);
     for (o = 0; o < sim->n_orient; o++) {
@@ -1144,8 +1224,6 @@ static int sim_tri_spectrum(srx_exchange_sim *sim, double rate, double *out, srx
     bc.e0 = e0;
     bc.spacing = sp;
     bc.multilevel = multilevel;
-    bc.coarse = ex->coarse;
-    bc.n_coarse = n_coarse;
     bc.out = out;
     bc.exact_r = EXACT_R;
     bin_ctx_init(&bc);
@@ -1279,7 +1357,7 @@ static int sim_tri_spectrum(srx_exchange_sim *sim, double rate, double *out, srx
         }
     }
     if (multilevel)
-        add_coarse(ex->coarse, np, out);
+        add_coarse(&bc, np, out);
     for (i = 0; i < np; i++)
         out[i] /= sp;
     return SRX_OK;
