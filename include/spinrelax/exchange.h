@@ -139,12 +139,15 @@ SRX_API int srx_exchange_lines(srx_exchange *ex, const double *population, doubl
  * are a few line widths; a Lorentzian lb_hz has x^-2 tails and widens them.
  * Within 32 bins of a line the bins get the exact antiderivative; beyond,
  * 2-point Gauss-Legendre (error (spacing/x)^4/36 of the local value).  With
- * tail_tol > 0 and at least 768 points the far tails (beyond 64-192 bins,
- * joined by a C2 cutoff) are moreover sampled on coarse nodes every 16
- * bins, summed over the orientations and interpolated once (cubic), which
- * makes an orientation about 4 times cheaper; the result differs from the
- * tail_tol = 0 evaluation by less than 3e-4 of the peak (tests).  The coarse
- * buffer is allocated by the first call that needs it and then reused.
+ * tail_tol > 0 and at least 576 points the far tails (beyond 48-144 bins,
+ * joined by a C2 cutoff) are moreover sampled on coarse nodes every 12
+ * bins, and with at least 2304 points those beyond 384-1152 bins on nodes
+ * every 96 bins, summed over the orientations and interpolated once
+ * (cubic); the result differs from the tail_tol = 0 evaluation by less than
+ * 3e-4 of the peak (tests).  The windows bound each line's tails on its own
+ * (no credit for cancellation between the dispersive parts of an
+ * orientation's lines).  The coarse buffer is allocated by the first call
+ * that needs it and then reused.
  * @param n_orient     number of orientations (>= 1)
  * @param site_freq_hz n_orient x N row-major site frequencies in Hz
  * @param weight       n_orient weights (>= 0, finite, not all 0) or NULL (equal)
@@ -190,8 +193,18 @@ typedef struct srx_exchange_conditions {
      *  over the triangle is binned as the exact convolution of the
      *  triangle's tent density (ASG) with the Lorentzian of the mean width
      *  and amplitude (second divided differences of its third
-     *  antiderivative), broader lines as the three corner lines; 0: plain
-     *  weighted sums over the orientations (srx_exchange_spectrum()). */
+     *  antiderivative), broader lines as the three corner lines (their
+     *  weights summed per orientation, each line binned once).  The tent is
+     *  exact out to where |g + i (nu - centroid)| reaches 5 standard
+     *  deviations of the tent; beyond, it is the line at the centroid with
+     *  the tent's variance, third and fourth moments (remainder about
+     *  5 (sd / |g + i x|)^6 of the local value).  Lines are exact within 4
+     *  bins (as |g + i x|); other bins are integrated from the values at the
+     *  bin centres with a second-difference correction (error 13/5760
+     *  spacing^4 times the fourth derivative).  Against an adaptive
+     *  quadrature of single tents: within 1.5e-4 of the peak and 4e-5 in L1
+     *  (3e-4 and 2e-4 with the coarse far field; tests).  0: plain weighted
+     *  sums over the orientations (srx_exchange_spectrum()). */
     int tents;
 } srx_exchange_conditions;
 
