@@ -15,6 +15,7 @@
 #include "spinrelax/powder.h"
 #include "spinrelax/quadrupolar.h"
 #include "spinrelax/spectral.h"
+#include "exchange_mesh.h"
 
 #define MAXN SRX_EXCHANGE_MAX_SITES
 #define QR_MAX_ITER 200
@@ -482,6 +483,8 @@ typedef struct bin_ctx {
     double exact_r;      /* lines: exact bins within this many bins (as |g + i x|) */
     int gl2;             /* 2-point Gauss-Legendre bins (else centre values) */
     double ctab[CTAB_N]; /* cutoff(k + 1/2) */
+    srxi_xmesh *mesh;    /* far field through the mesh, or NULL */
+    int all_exact;       /* every source exact over its whole window */
 } bin_ctx;
 
 static void bin_ctx_init(bin_ctx *b)
@@ -713,6 +716,119 @@ static double phi3(double y, double g, double complex c)
     return -(creal(c) * pi + cimag(c) * pr) / SRXI_PI;
 }
 
+/* sorts the corners and keeps them at least eps apart (a tent of zero
+ * width on one side is a step) */
+static void tent_corners(double *pa, double *pb, double *pc, double eps)
+{
+    double t;
+    if (*pa > *pb)
+        t = *pa, *pa = *pb, *pb = t;
+    if (*pb > *pc)
+        t = *pb, *pb = *pc, *pc = t;
+    if (*pa > *pb)
+        t = *pa, *pa = *pb, *pb = t;
+    if (*pb - *pa < eps)
+        *pa = *pb - eps;
+    if (*pc - *pb < eps)
+        *pc = *pb + eps;
+}
+
+/* the exact bin integrals of the tent (sorted corners) convolved with the
+ * line, times w, added to bins [i0, i1): second divided differences of
+ * phi3 at the bin edges */
+static void tent_exact(bin_ctx *b, double pa, double pb, double pc, double g, double complex c,
+                       double w, size_t i0, size_t i1)
+{
+    const double sp = b->spacing, e0 = b->e0;
+    double aa = 1.0 / (pb - pa), ac = 1.0 / (pc - pb), ab = -(aa + ac), norm = 2.0 / (pc - pa);
+    double prev = 0.0;
+    size_t i;
+    for (i = i0; i <= i1 && i0 < i1; i++) {
+        double e = e0 + (double)i * sp;
+        double gv = aa * phi3(e - pa, g, c) + ab * phi3(e - pb, g, c) + ac * phi3(e - pc, g, c);
+        if (i > i0)
+            b->out[i - 1] += w * norm * (gv - prev);
+        prev = gv;
+    }
+}
+
+/* the exact bin integrals of one line, times w, added to bins [i0, i1) */
+static void line_exact(bin_ctx *b, double f, double g, double cr, double ci, double w, size_t i0,
+                       size_t i1)
+{
+    double prev;
+    size_t i;
+    if (i0 >= i1)
+        return;
+    prev = antiderivative(b->e0 + (double)i0 * b->spacing - f, g, cr, ci);
+    for (i = i0; i < i1; i++) {
+        double cur = antiderivative(b->e0 + (double)(i + 1) * b->spacing - f, g, cr, ci);
+        b->out[i] += w * (cur - prev);
+        prev = cur;
+    }
+}
+
+static void bin_tent(bin_ctx *b, double pa, double pb, double pc, double g, double complex c,
+                     double w);
+
+/* One source of the powder sum: the tent (pa, pb, pc) or, with pa == pb ==
+ * pc and line != 0, the line at pa; through the mesh when it fits (exact
+ * near zone, mesh far field), exactly over the window with all_exact, and
+ * otherwise by bin_tent / bin_line.  Returns 0 or -1 (out of memory). */
+static int put_source(bin_ctx *b, double pa, double pb, double pc, int line, double g,
+                      double complex c, double w)
+{
+    const double sp = b->spacing;
+    if (!line)
+        tent_corners(&pa, &pb, &pc, 1e-3 * sp);
+    if (b->all_exact) {
+        if (line)
+            line_exact(b, pa, g, creal(c), cimag(c), w, b->i_lo, b->i_hi);
+        else
+            tent_exact(b, pa, pb, pc, g, c, w, b->i_lo, b->i_hi);
+        return 0;
+    }
+    if (g == 0.0 && cimag(c) == 0.0) {
+        /* no tails: only the bins the tent (the line) covers */
+        double lo = floor((pa - b->e0) / sp), hi = floor((pc - b->e0) / sp) + 1.0;
+        size_t i0 = lo <= (double)b->i_lo ? b->i_lo : lo >= (double)b->i_hi ? b->i_hi : (size_t)lo;
+        size_t i1 = hi <= (double)b->i_lo ? b->i_lo : hi >= (double)b->i_hi ? b->i_hi : (size_t)hi;
+        if (line)
+            line_exact(b, pa, g, creal(c), 0.0, w, i0, i1);
+        else
+            tent_exact(b, pa, pb, pc, g, c, w, i0, i1);
+        return 0;
+    }
+    if (b->mesh) {
+        long zone[6];
+        int nz, z;
+        /* node units: node k at the centre of bin k, e0 + (k + 1/2) sp */
+        int st = srxi_xmesh_add(b->mesh, (pa - b->e0) / sp - 0.5, (pb - b->e0) / sp - 0.5,
+                                (pc - b->e0) / sp - 0.5, g / sp, creal(c), cimag(c), w, b->out,
+                                zone, &nz);
+        if (st < 0)
+            return -1;
+        if (st == 0) {
+            for (z = 0; z < nz; z++) {
+                size_t i0 = (size_t)zone[2 * z], i1 = (size_t)zone[2 * z + 1];
+                if (line)
+                    line_exact(b, pa, g, creal(c), cimag(c), w, i0, i1);
+                else
+                    tent_exact(b, pa, pb, pc, g, c, w, i0, i1);
+            }
+            return 0;
+        }
+    }
+    if (line) {
+        double cc = (pa - b->e0) / sp;
+        bin_line(b, pa, g, creal(c), cimag(c), w, floor(cc) - NEAR_BINS, floor(cc) + NEAR_BINS,
+                 NEAR_BINS, 0.0, 0.0, 1);
+    } else {
+        bin_tent(b, pa, pb, pc, g, c, w);
+    }
+    return 0;
+}
+
 /* The tent density of a triangle whose line moves linearly from pa, pb, pc
  * (any order) with HWHM g and amplitude c, weight w, convolved with the
  * line: within NEAR_BINS of the tent exactly, as the second divided
@@ -721,23 +837,10 @@ static double phi3(double y, double g, double complex c)
 static void bin_tent(bin_ctx *b, double pa, double pb, double pc, double g, double complex c,
                      double w)
 {
-    const double sp = b->spacing, e0 = b->e0, eps = 1e-3 * sp;
-    double t, aa, ab, ac, norm, lo_d, hi_d, prev = 0.0, z, var, mu3, m;
-    size_t a, bb, i;
-    if (pa > pb)
-        t = pa, pa = pb, pb = t;
-    if (pb > pc)
-        t = pb, pb = pc, pc = t;
-    if (pa > pb)
-        t = pa, pa = pb, pb = t;
-    if (pb - pa < eps)
-        pa = pb - eps;
-    if (pc - pb < eps)
-        pc = pb + eps;
-    aa = 1.0 / (pb - pa);
-    ac = 1.0 / (pc - pb);
-    ab = -(aa + ac);
-    norm = 2.0 / (pc - pa);
+    const double sp = b->spacing, e0 = b->e0;
+    double lo_d, hi_d, z, var, mu3, m;
+    size_t a, bb;
+    tent_corners(&pa, &pb, &pc, 1e-3 * sp);
     /* Beyond the exact zone the tent is the line at its centroid m with
      * moment corrections (line_val), whose remainder is about
      * 5 (sd / |g + i (nu - m)|)^6 of the local value; the zone reaches
@@ -755,13 +858,7 @@ static void bin_tent(bin_ctx *b, double pa, double pb, double pc, double g, doub
     hi_d = floor((pc - e0) / sp) + z + 1.0;
     a = lo_d <= (double)b->i_lo ? b->i_lo : lo_d >= (double)b->i_hi ? b->i_hi : (size_t)lo_d;
     bb = hi_d <= (double)b->i_lo ? b->i_lo : hi_d >= (double)b->i_hi ? b->i_hi : (size_t)hi_d;
-    for (i = a; i <= bb && a < bb; i++) {
-        double e = e0 + (double)i * sp;
-        double gv = aa * phi3(e - pa, g, c) + ab * phi3(e - pb, g, c) + ac * phi3(e - pc, g, c);
-        if (i > a)
-            b->out[i - 1] += w * norm * (gv - prev);
-        prev = gv;
-    }
+    tent_exact(b, pa, pb, pc, g, c, w, a, bb);
     bin_line(b, m, g, creal(c), cimag(c), w, lo_d, hi_d, fmin(z, NEAR_BINS), var, mu3, 0);
 }
 
@@ -976,6 +1073,7 @@ struct srx_exchange_sim {
     double *vw;       /* n_orient x n_sites: weights of the lines binned as lines */
     long *vwin;       /* n_orient x (first bin, end bin) for those lines */
     srx_exchange *ex;
+    srxi_xmesh *mesh; /* far field (tents, tail_tol > 0), or NULL */
 };
 
 void srx_exchange_conditions_init(srx_exchange_conditions *c)
@@ -1004,6 +1102,7 @@ void srx_exchange_sim_free(srx_exchange_sim *sim)
     free(sim->vw);
     free(sim->vwin);
     srx_exchange_free(sim->ex);
+    srxi_xmesh_free(sim->mesh);
     free(sim);
 }
 
@@ -1089,6 +1188,10 @@ int srx_exchange_sim_alloc(const srx_exchange_conditions *c, const srx_exchange_
         (st = srx_exchange_alloc(n_sites, &sim->ex, diag)) ||
         (st = srx_powder_alloc(c->n_divisions, SRX_POWDER_HEMISPHERE, &pw, diag)))
         goto fail;
+    if (c->tents && c->tail_tol > 0.0 && srxi_xmesh_alloc(c->n_points, &sim->mesh)) {
+        st = srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory (far-field mesh)");
+        goto fail;
+    }
     sim->n_orient = srx_powder_n_orientations(pw);
     al = srx_powder_alpha_rad(pw);
     be = srx_powder_beta_rad(pw);
@@ -1226,7 +1329,11 @@ static int sim_tri_spectrum(srx_exchange_sim *sim, double rate, double *out, srx
     bc.multilevel = multilevel;
     bc.out = out;
     bc.exact_r = EXACT_R;
+    bc.mesh = sim->mesh;
+    bc.all_exact = cd->tail_tol == 0.0;
     bin_ctx_init(&bc);
+    if (sim->mesh)
+        srxi_xmesh_begin(sim->mesh);
     for (o = 0; o < sim->n_orient; o++) {
         double f[MAXN], g[MAXN], cr[MAXN], ci[MAXN], *l = &sim->lines[o * n * 4];
         if (lines(ex, sim->pop, rate, &sim->freq[o * n], f, g, cr, ci))
@@ -1316,7 +1423,8 @@ static int sim_tri_spectrum(srx_exchange_sim *sim, double rate, double *out, srx
                         double st = r <= 0.5 ? 0.0 : r >= 2.0 ? 1.0 : smooth01((log(r) - log(0.5)) / log(4.0));
                         if (st > 0.0) {
                             double complex cm = (x[2] + y[2] + z[2]) / 3.0 + I * (x[3] + y[3] + z[3]) / 3.0;
-                            bin_tent(&bc, x[0], y[0], z[0], gm, cm, st * wt);
+                            if (put_source(&bc, x[0], y[0], z[0], 0, gm, cm, st * wt))
+                                return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
                         }
                         if (st < 1.0) {
                             /* the rest as the corners' own lines: their
@@ -1350,14 +1458,16 @@ static int sim_tri_spectrum(srx_exchange_sim *sim, double rate, double *out, srx
         bc.i_lo = (size_t)lo;
         bc.i_hi = (size_t)hi;
         for (k = 0; k < n; k++) {
-            double wv = sim->vw[o * n + k], c = (l[4 * k] - e0) / sp;
-            if (wv > 0.0)
-                bin_line(&bc, l[4 * k], l[4 * k + 1] + hb, l[4 * k + 2], l[4 * k + 3], wv,
-                         floor(c) - NEAR_BINS, floor(c) + NEAR_BINS, NEAR_BINS, 0.0, 0.0, 1);
+            double wv = sim->vw[o * n + k];
+            if (wv > 0.0 && put_source(&bc, l[4 * k], l[4 * k], l[4 * k], 1, l[4 * k + 1] + hb,
+                                       l[4 * k + 2] + I * l[4 * k + 3], wv))
+                return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
         }
     }
     if (multilevel)
         add_coarse(&bc, np, out);
+    if (sim->mesh && srxi_xmesh_finish(sim->mesh, out))
+        return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
     for (i = 0; i < np; i++)
         out[i] /= sp;
     return SRX_OK;
