@@ -863,19 +863,21 @@ static void bin_tent(bin_ctx *b, double pa, double pb, double pc, double g, doub
 }
 
 int srxi_exchange_tent_binned(double pa, double pb, double pc, double g_hz, double cr, double ci,
-                              double first_hz, double spacing_hz, size_t n_points, int multilevel,
+                              double first_hz, double spacing_hz, size_t n_points, int mode,
                               double *out)
 {
     bin_ctx bc;
     double *coarse = NULL;
+    srxi_xmesh *mesh = NULL;
     size_t i;
+    int st = SRX_OK, line = pa == pb && pb == pc;
     memset(&bc, 0, sizeof bc);
     bc.e0 = first_hz - 0.5 * spacing_hz;
     bc.spacing = spacing_hz;
     bc.i_lo = 0;
     bc.i_hi = n_points;
     bc.exact_r = EXACT_R;
-    bc.multilevel = multilevel && (double)n_points >= 4.0 * FAR_R2;
+    bc.multilevel = mode == 1 && (double)n_points >= 4.0 * FAR_R2;
     bin_ctx_init(&bc);
     if (bc.multilevel) {
         size_t cap = 0;
@@ -884,13 +886,46 @@ int srxi_exchange_tent_binned(double pa, double pb, double pc, double g_hz, doub
     }
     memset(out, 0, n_points * sizeof *out);
     bc.out = out;
-    bin_tent(&bc, pa, pb, pc, g_hz, cr + I * ci, 1.0);
+    if (mode == 2) {
+        long zone[6];
+        int nz;
+        if (srxi_xmesh_alloc(n_points, &mesh))
+            return SRX_ENOMEM;
+        srxi_xmesh_begin(mesh);
+        bc.mesh = mesh;
+        /* the source must fit the mesh (no silent fallback in this test hook) */
+        if (!line)
+            tent_corners(&pa, &pb, &pc, 1e-3 * spacing_hz);
+        st = srxi_xmesh_add(mesh, (pa - bc.e0) / spacing_hz - 0.5, (pb - bc.e0) / spacing_hz - 0.5,
+                            (pc - bc.e0) / spacing_hz - 0.5, g_hz / spacing_hz, cr, ci, 1.0, out,
+                            zone, &nz);
+        if (st == 0) {
+            int z;
+            for (z = 0; z < nz; z++) {
+                if (line)
+                    line_exact(&bc, pa, g_hz, cr, ci, 1.0, (size_t)zone[2 * z], (size_t)zone[2 * z + 1]);
+                else
+                    tent_exact(&bc, pa, pb, pc, g_hz, cr + I * ci, 1.0, (size_t)zone[2 * z],
+                               (size_t)zone[2 * z + 1]);
+            }
+            st = srxi_xmesh_finish(mesh, out) ? SRX_ENOMEM : SRX_OK;
+        } else {
+            st = st < 0 ? SRX_ENOMEM : SRX_EINVAL;
+        }
+        srxi_xmesh_free(mesh);
+    } else if (line) {
+        double cc = (pa - bc.e0) / spacing_hz;
+        bin_line(&bc, pa, g_hz, cr, ci, 1.0, floor(cc) - NEAR_BINS, floor(cc) + NEAR_BINS,
+                 NEAR_BINS, 0.0, 0.0, 1);
+    } else {
+        bin_tent(&bc, pa, pb, pc, g_hz, cr + I * ci, 1.0);
+    }
     if (bc.multilevel)
         add_coarse(&bc, n_points, out);
     for (i = 0; i < n_points; i++)
         out[i] /= spacing_hz;
     free(coarse);
-    return SRX_OK;
+    return st;
 }
 
 /* cost of pairing the lines of two orientations */

@@ -44,13 +44,19 @@
 #include "exchange_mesh.h"
 #include "internal.h"
 
-/* near zone radius in bins (as |gamma + i d|) */
+/* near zone radius in bins (as |gamma + i d|) around a tent's corners and
+ * around a point (a point's whole error sits in its core, a tent's in its
+ * corners: between them the density is linear, see srxi_xmesh_add) */
 #define XM_R0 6.0
+#define XM_R0P 12.0
 /* classes: gamma = c / 2 for c < XM_NLIN, then geometric with ratio XM_RHO */
 #define XM_NLIN 9
 #define XM_GLIN 4.0
 #define XM_RHO 1.1
 #define XM_NCLASS 220
+/* dispersive tents narrower than this (bins) get their whole support as
+ * near zone (see srxi_xmesh_add) */
+#define XM_GD 2.5
 /* Lagrange points in the width */
 #define XM_LAG 6
 /* kernel tables at offsets -XM_MT .. XM_MT; a source's stencil plus near
@@ -298,7 +304,10 @@ int srxi_xmesh_add(srxi_xmesh *m, double xa, double xb, double xc, double g, dou
         return 1;
     kmin = (long)floor(xa) - 1;
     kmax = (long)floor(xc) + 2;
-    r = g < XM_R0 ? (long)ceil(sqrt(XM_R0 * XM_R0 - g * g) + 0.5) : -1;
+    {
+        double r0 = xc - xa < 1e-9 ? XM_R0P : XM_R0;
+        r = g < r0 ? (long)ceil(sqrt(r0 * r0 - g * g) + 0.5) : -1;
+    }
     nq = kmax - kmin + 1;
     if (nq + 2 * (r > 0 ? r : 0) + 8 > XM_MT)
         return 1;
@@ -346,16 +355,20 @@ int srxi_xmesh_add(srxi_xmesh *m, double xa, double xb, double xc, double g, dou
     }
     if (r < 0)
         return 0;
-    /* near zones: r bins around each corner (between the corners the
-     * density is linear, which the mesh reproduces: its charges there are
-     * the density's values at the nodes); there the mesh's own value of
-     * this source is subtracted */
+    /* near zones, where the mesh's own value of this source is subtracted:
+     * r bins around each corner.  Between the corners the density is
+     * linear and the charges are its values at the nodes, so the absorptive
+     * field is exact there (the kernel's bin integrals sum to 1 with zero
+     * first moment); the dispersive one is off by the slope times the
+     * midpoint-rule error of y Ki(y), about ln(1 + exp(-2 pi gamma)) / pi,
+     * so narrow dispersive lines (gamma < XM_GD) get the whole tent */
     {
         const double corner[3] = {xa, xb, xc};
         long b0, b1, o0, o1, i, o;
-        int z;
+        int z, whole = ai != 0.0 && g < XM_GD;
         for (z = 0; z < 3; z++) {
-            long lo = (long)floor(corner[z] + 0.5) - r, hi = (long)floor(corner[z] + 0.5) + r + 1;
+            double ca = whole ? xa : corner[z], cb = whole ? xc : corner[z];
+            long lo = (long)floor(ca + 0.5) - r, hi = (long)floor(cb + 0.5) + r + 1;
             if (lo < 0)
                 lo = 0;
             if (hi > (long)m->np)

@@ -27,10 +27,14 @@ static inline int srxi_isfinite(double x) { return isfinite(x) != 0; }
 /* exchange.c, for tests: one tent (the line of HWHM g_hz and amplitude
  * cr + i ci, its centre spread over the triangle density with corners pa,
  * pb, pc, Hz) binned as the powder code bins it, as a density (1/Hz) on
- * n_points bins centred at first_hz + i spacing_hz; multilevel: with the
- * coarse far field.  Returns SRX_OK or SRX_ENOMEM. */
+ * n_points bins centred at first_hz + i spacing_hz; pa == pb == pc: the
+ * line at pa.  mode 0: directly (exact near zone, the centroid line with
+ * moment corrections beyond); 1: the same with the coarse far field; 2:
+ * through the particle mesh (exchange_mesh.c) with exact near zones.
+ * Returns SRX_OK, SRX_ENOMEM, or SRX_EINVAL when the source does not fit
+ * the mesh (mode 2). */
 int srxi_exchange_tent_binned(double pa, double pb, double pc, double g_hz, double cr, double ci,
-                              double first_hz, double spacing_hz, size_t n_points, int multilevel,
+                              double first_hz, double spacing_hz, size_t n_points, int mode,
                               double *out);
 
 #endif
