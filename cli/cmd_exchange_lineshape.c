@@ -26,7 +26,11 @@ static const char help[] =
     "(K = 1 / mean residence time).  Second-order quadrupolar frequencies, static\n"
     "or infinitely fast MAS; the exchange problem is solved exactly per\n"
     "orientation (eigen-decomposition, complex Lorentzians integrated over each\n"
-    "bin), averaged over a hemisphere of B0 / rotor-axis directions.\n"
+    "bin), averaged over a hemisphere of B0 / rotor-axis directions with the lines\n"
+    "interpolated across the triangles of the orientation set (--plain: a plain\n"
+    "weighted sum over the orientations, as programs without interpolation do).\n"
+    "Each line is exact near its centre and reaches the whole window through an\n"
+    "FFT mesh (within 1e-4 of the peak of the exact binning everywhere).\n"
     "\n"
     "  --nucleus NUC       isotope label (e.g. 27Al), gives the spin\n"
     "  --spin S            nuclear spin (half-integer >= 3/2)\n"
@@ -40,7 +44,10 @@ static const char help[] =
     "  --lb-hz L           Lorentzian broadening, FWHM in Hz (default 0)\n"
     "  --gb-hz G           Gaussian broadening, FWHM in Hz (default 0)\n"
     "  --divisions D       orientation set: ASG divisions per octant edge (default 64)\n"
-    "  --tail-tol T        neglected tail area per orientation (default 1e-6; 0: none)\n";
+    "  --plain             no interpolation across the orientation set's triangles\n"
+    "  --tail-tol T        neglected tail area per orientation, for the lines that\n"
+    "                      fall outside the FFT mesh (default 1e-6); 0: no mesh,\n"
+    "                      every line binned exactly over every point (slow)\n";
 
 static int parse_site(const char *s, srx_exchange_site *site)
 {
@@ -77,7 +84,7 @@ int cli_exchange_lineshape(int argc, char **argv)
     const char *nucleus = NULL;
     double spin = NAN, larmor = NAN, rate = NAN, span = NAN, center = 0.0, lb = 0.0, gb = 0.0;
     double tail_tol = 1e-6;
-    int points = 4096, is_static = 0, is_mas = 0, have_span = 0, divisions = 64;
+    int points = 4096, is_static = 0, is_mas = 0, have_span = 0, divisions = 64, plain = 0;
     cli_string_list site_args;
     const cli_opt opts[] = {{"nucleus", CLI_STRING, &nucleus, NULL},
                             {"spin", CLI_DOUBLE, &spin, NULL},
@@ -93,6 +100,7 @@ int cli_exchange_lineshape(int argc, char **argv)
                             {"gb-hz", CLI_DOUBLE, &gb, NULL},
                             {"divisions", CLI_INT, &divisions, NULL},
                             {"tail-tol", CLI_DOUBLE, &tail_tol, NULL},
+                            {"plain", CLI_FLAG, &plain, NULL},
                             {NULL, 0, NULL, NULL}};
     srx_exchange_site sites[SRX_EXCHANGE_MAX_SITES];
     srx_exchange_conditions c;
@@ -162,6 +170,7 @@ int cli_exchange_lineshape(int argc, char **argv)
     c.gb_hz = gb;
     c.n_divisions = divisions;
     c.tail_tol = tail_tol;
+    c.tents = !plain;
     if (have_span) {
         c.span_hz = span;
     } else {

@@ -1108,7 +1108,7 @@ struct srx_exchange_sim {
     double *vw;       /* n_orient x n_sites: weights of the lines binned as lines */
     long *vwin;       /* n_orient x (first bin, end bin) for those lines */
     srx_exchange *ex;
-    srxi_xmesh *mesh; /* far field (tents, tail_tol > 0), or NULL */
+    srxi_xmesh *mesh; /* far field (tail_tol > 0), or NULL */
 };
 
 void srx_exchange_conditions_init(srx_exchange_conditions *c)
@@ -1223,7 +1223,7 @@ int srx_exchange_sim_alloc(const srx_exchange_conditions *c, const srx_exchange_
         (st = srx_exchange_alloc(n_sites, &sim->ex, diag)) ||
         (st = srx_powder_alloc(c->n_divisions, SRX_POWDER_HEMISPHERE, &pw, diag)))
         goto fail;
-    if (c->tents && c->tail_tol > 0.0 && srxi_xmesh_alloc(c->n_points, &sim->mesh)) {
+    if (c->tail_tol > 0.0 && srxi_xmesh_alloc(c->n_points, &sim->mesh)) {
         st = srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory (far-field mesh)");
         goto fail;
     }
@@ -1508,6 +1508,63 @@ static int sim_tri_spectrum(srx_exchange_sim *sim, double rate, double *out, srx
     return SRX_OK;
 }
 
+/* the plain weighted sum over the orientations (tents = 0), every line
+ * through the mesh (unnormalised bin integrals / spacing) */
+static int sim_plain_spectrum(srx_exchange_sim *sim, double rate, double *out, srx_diag *diag)
+{
+    const srx_exchange_conditions *cd = &sim->c;
+    srx_exchange *ex = sim->ex;
+    size_t n = sim->n_sites, np = cd->n_points, o, k, i;
+    double sp = cd->span_hz / (double)np, e0 = cd->center_hz - 0.5 * cd->span_hz - 0.5 * sp;
+    double hb = 0.5 * cd->lb_hz;
+    bin_ctx bc;
+    int multilevel = (double)np >= 4.0 * FAR_R2;
+    memset(&bc, 0, sizeof bc);
+    if (multilevel && setup_coarse(&bc, np, &ex->coarse, &ex->coarse_cap))
+        return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
+    memset(out, 0, np * sizeof *out);
+    bc.e0 = e0;
+    bc.spacing = sp;
+    bc.multilevel = multilevel;
+    bc.out = out;
+    bc.exact_r = EXACT_R;
+    bc.mesh = sim->mesh;
+    bin_ctx_init(&bc);
+    srxi_xmesh_begin(sim->mesh);
+    for (o = 0; o < sim->n_orient; o++) {
+        double f[MAXN], g[MAXN], cr[MAXN], ci[MAXN], w = sim->weight[o], lo, hi, d, a, b;
+        if (w == 0.0)
+            continue;
+        if (lines(ex, sim->pop, rate, &sim->freq[o * n], f, g, cr, ci))
+            return srxi_fail(diag, SRX_ENOCONV, "exchange: orientation %zu: the eigenvalue "
+                             "iteration did not converge", o);
+        lo = hi = f[0];
+        for (k = 0; k < n; k++) {
+            g[k] += hb;
+            lo = fmin(lo, f[k]);
+            hi = fmax(hi, f[k]);
+        }
+        /* the window of the lines that do not fit the mesh (direct path) */
+        d = window_halfwidth(n, f, g, cr, ci, lo, hi, sp, cd->span_hz, cd->tail_tol);
+        a = floor((lo - d - e0) / sp);
+        b = ceil((hi + d - e0) / sp);
+        if (b < 0.0 || a > (double)np)
+            continue;
+        bc.i_lo = a > 0.0 ? (size_t)a : 0;
+        bc.i_hi = b < (double)np ? (size_t)b : np;
+        for (k = 0; k < n; k++)
+            if (put_source(&bc, f[k], f[k], f[k], 1, g[k], cr[k] + I * ci[k], w))
+                return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
+    }
+    if (multilevel)
+        add_coarse(&bc, np, out);
+    if (srxi_xmesh_finish(sim->mesh, out))
+        return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
+    for (i = 0; i < np; i++)
+        out[i] /= sp;
+    return SRX_OK;
+}
+
 int srx_exchange_sim_spectrum(srx_exchange_sim *sim, double rate_per_s, double *intensity,
                               srx_diag *diag)
 {
@@ -1528,6 +1585,8 @@ int srx_exchange_sim_spectrum(srx_exchange_sim *sim, double rate_per_s, double *
                          rate_per_s);
     if (c->tents)
         st = sim_tri_spectrum(sim, rate_per_s, dst, diag);
+    else if (sim->mesh)
+        st = sim_plain_spectrum(sim, rate_per_s, dst, diag);
     else
         st = srx_exchange_spectrum(sim->ex, sim->pop, rate_per_s, sim->n_orient, sim->freq,
                                    sim->weight, c->lb_hz, c->tail_tol, first, spacing, np, dst,
