@@ -734,10 +734,10 @@ static void tent_corners(double *pa, double *pb, double *pc, double eps)
 }
 
 /* the exact bin integrals of the tent (sorted corners) convolved with the
- * line, times w, added to bins [i0, i1): second divided differences of
- * phi3 at the bin edges */
+ * line, times w (and times sw[i - i0] unless sw is NULL), added to bins
+ * [i0, i1): second divided differences of phi3 at the bin edges */
 static void tent_exact(bin_ctx *b, double pa, double pb, double pc, double g, double complex c,
-                       double w, size_t i0, size_t i1)
+                       double w, size_t i0, size_t i1, const double *sw)
 {
     const double sp = b->spacing, e0 = b->e0;
     double aa = 1.0 / (pb - pa), ac = 1.0 / (pc - pb), ab = -(aa + ac), norm = 2.0 / (pc - pa);
@@ -747,14 +747,15 @@ static void tent_exact(bin_ctx *b, double pa, double pb, double pc, double g, do
         double e = e0 + (double)i * sp;
         double gv = aa * phi3(e - pa, g, c) + ab * phi3(e - pb, g, c) + ac * phi3(e - pc, g, c);
         if (i > i0)
-            b->out[i - 1] += w * norm * (gv - prev);
+            b->out[i - 1] += (sw ? sw[i - 1 - i0] : 1.0) * w * norm * (gv - prev);
         prev = gv;
     }
 }
 
-/* the exact bin integrals of one line, times w, added to bins [i0, i1) */
+/* the exact bin integrals of one line, times w (and sw[i - i0] unless sw
+ * is NULL), added to bins [i0, i1) */
 static void line_exact(bin_ctx *b, double f, double g, double cr, double ci, double w, size_t i0,
-                       size_t i1)
+                       size_t i1, const double *sw)
 {
     double prev;
     size_t i;
@@ -763,7 +764,7 @@ static void line_exact(bin_ctx *b, double f, double g, double cr, double ci, dou
     prev = antiderivative(b->e0 + (double)i0 * b->spacing - f, g, cr, ci);
     for (i = i0; i < i1; i++) {
         double cur = antiderivative(b->e0 + (double)(i + 1) * b->spacing - f, g, cr, ci);
-        b->out[i] += w * (cur - prev);
+        b->out[i] += (sw ? sw[i - i0] : 1.0) * w * (cur - prev);
         prev = cur;
     }
 }
@@ -783,9 +784,9 @@ static int put_source(bin_ctx *b, double pa, double pb, double pc, int line, dou
         tent_corners(&pa, &pb, &pc, 1e-3 * sp);
     if (b->all_exact) {
         if (line)
-            line_exact(b, pa, g, creal(c), cimag(c), w, b->i_lo, b->i_hi);
+            line_exact(b, pa, g, creal(c), cimag(c), w, b->i_lo, b->i_hi, NULL);
         else
-            tent_exact(b, pa, pb, pc, g, c, w, b->i_lo, b->i_hi);
+            tent_exact(b, pa, pb, pc, g, c, w, b->i_lo, b->i_hi, NULL);
         return 0;
     }
     if (g == 0.0 && cimag(c) == 0.0) {
@@ -794,27 +795,30 @@ static int put_source(bin_ctx *b, double pa, double pb, double pc, int line, dou
         size_t i0 = lo <= (double)b->i_lo ? b->i_lo : lo >= (double)b->i_hi ? b->i_hi : (size_t)lo;
         size_t i1 = hi <= (double)b->i_lo ? b->i_lo : hi >= (double)b->i_hi ? b->i_hi : (size_t)hi;
         if (line)
-            line_exact(b, pa, g, creal(c), 0.0, w, i0, i1);
+            line_exact(b, pa, g, creal(c), 0.0, w, i0, i1, NULL);
         else
-            tent_exact(b, pa, pb, pc, g, c, w, i0, i1);
+            tent_exact(b, pa, pb, pc, g, c, w, i0, i1, NULL);
         return 0;
     }
     if (b->mesh) {
         long zone[6];
+        double zw[SRXI_XMESH_ZONE_MAX];
         int nz, z;
         /* node units: node k at the centre of bin k, e0 + (k + 1/2) sp */
         int st = srxi_xmesh_add(b->mesh, (pa - b->e0) / sp - 0.5, (pb - b->e0) / sp - 0.5,
                                 (pc - b->e0) / sp - 0.5, g / sp, creal(c), cimag(c), w, b->out,
-                                zone, &nz);
+                                zone, &nz, zw);
         if (st < 0)
             return -1;
         if (st == 0) {
+            const double *sw = zw;
             for (z = 0; z < nz; z++) {
                 size_t i0 = (size_t)zone[2 * z], i1 = (size_t)zone[2 * z + 1];
                 if (line)
-                    line_exact(b, pa, g, creal(c), cimag(c), w, i0, i1);
+                    line_exact(b, pa, g, creal(c), cimag(c), w, i0, i1, sw);
                 else
-                    tent_exact(b, pa, pb, pc, g, c, w, i0, i1);
+                    tent_exact(b, pa, pb, pc, g, c, w, i0, i1, sw);
+                sw += i1 - i0;
             }
             return 0;
         }
@@ -858,7 +862,7 @@ static void bin_tent(bin_ctx *b, double pa, double pb, double pc, double g, doub
     hi_d = floor((pc - e0) / sp) + z + 1.0;
     a = lo_d <= (double)b->i_lo ? b->i_lo : lo_d >= (double)b->i_hi ? b->i_hi : (size_t)lo_d;
     bb = hi_d <= (double)b->i_lo ? b->i_lo : hi_d >= (double)b->i_hi ? b->i_hi : (size_t)hi_d;
-    tent_exact(b, pa, pb, pc, g, c, w, a, bb);
+    tent_exact(b, pa, pb, pc, g, c, w, a, bb, NULL);
     bin_line(b, m, g, creal(c), cimag(c), w, lo_d, hi_d, fmin(z, NEAR_BINS), var, mu3, 0);
 }
 
@@ -888,6 +892,7 @@ int srxi_exchange_tent_binned(double pa, double pb, double pc, double g_hz, doub
     bc.out = out;
     if (mode == 2) {
         long zone[6];
+        double zw[SRXI_XMESH_ZONE_MAX];
         int nz;
         if (srxi_xmesh_alloc(n_points, &mesh))
             return SRX_ENOMEM;
@@ -898,15 +903,17 @@ int srxi_exchange_tent_binned(double pa, double pb, double pc, double g_hz, doub
             tent_corners(&pa, &pb, &pc, 1e-3 * spacing_hz);
         st = srxi_xmesh_add(mesh, (pa - bc.e0) / spacing_hz - 0.5, (pb - bc.e0) / spacing_hz - 0.5,
                             (pc - bc.e0) / spacing_hz - 0.5, g_hz / spacing_hz, cr, ci, 1.0, out,
-                            zone, &nz);
+                            zone, &nz, zw);
         if (st == 0) {
+            const double *sw = zw;
             int z;
             for (z = 0; z < nz; z++) {
+                size_t i0 = (size_t)zone[2 * z], i1 = (size_t)zone[2 * z + 1];
                 if (line)
-                    line_exact(&bc, pa, g_hz, cr, ci, 1.0, (size_t)zone[2 * z], (size_t)zone[2 * z + 1]);
+                    line_exact(&bc, pa, g_hz, cr, ci, 1.0, i0, i1, sw);
                 else
-                    tent_exact(&bc, pa, pb, pc, g_hz, cr + I * ci, 1.0, (size_t)zone[2 * z],
-                               (size_t)zone[2 * z + 1]);
+                    tent_exact(&bc, pa, pb, pc, g_hz, cr + I * ci, 1.0, i0, i1, sw);
+                sw += i1 - i0;
             }
             st = srxi_xmesh_finish(mesh, out) ? SRX_ENOMEM : SRX_OK;
         } else {

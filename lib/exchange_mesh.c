@@ -101,6 +101,12 @@ static void kernel_value(double g, long m, double *r, double *i)
         *i = -*i;
 }
 
+/* C2 smoothstep on [0, 1] */
+static double smooth01(double t)
+{
+    return t <= 0.0 ? 0.0 : t >= 1.0 ? 1.0 : t * t * t * (10.0 - 15.0 * t + 6.0 * t * t);
+}
+
 /* smallest n >= want with no prime factor above 7 */
 static size_t good_size(size_t want)
 {
@@ -291,9 +297,9 @@ static void piece_charges(double u0, double u1, double h0, double h1, long kmin,
 }
 
 int srxi_xmesh_add(srxi_xmesh *m, double xa, double xb, double xc, double g, double ar,
-                   double ai, double w, double *out, long *zone, int *n_zone)
+                   double ai, double w, double *out, long *zone, int *n_zone, double *zw)
 {
-    double lam[XM_LAG];
+    double lam[XM_LAG], r0;
     long kmin, kmax, r, k, nq;
     int c0, j;
     *n_zone = 0;
@@ -304,10 +310,10 @@ int srxi_xmesh_add(srxi_xmesh *m, double xa, double xb, double xc, double g, dou
         return 1;
     kmin = (long)floor(xa) - 1;
     kmax = (long)floor(xc) + 2;
-    {
-        double r0 = xc - xa < 1e-9 ? XM_R0P : XM_R0;
-        r = g < r0 ? (long)ceil(sqrt(r0 * r0 - g * g) + 0.5) : -1;
-    }
+    /* near zone: |g + i d| < r0 + 1 bins, d the distance of a bin centre
+     * from the nearest corner */
+    r0 = xc - xa < 1e-9 ? XM_R0P : XM_R0;
+    r = g < r0 + 1.0 ? (long)ceil(sqrt((r0 + 1.0) * (r0 + 1.0) - g * g)) : -1;
     nq = kmax - kmin + 1;
     if (nq + 2 * (r > 0 ? r : 0) + 8 > XM_MT)
         return 1;
@@ -355,20 +361,22 @@ int srxi_xmesh_add(srxi_xmesh *m, double xa, double xb, double xc, double g, dou
     }
     if (r < 0)
         return 0;
-    /* near zones, where the mesh's own value of this source is subtracted:
-     * r bins around each corner.  Between the corners the density is
-     * linear and the charges are its values at the nodes, so the absorptive
-     * field is exact there (the kernel's bin integrals sum to 1 with zero
-     * first moment); the dispersive one is off by the slope times the
-     * midpoint-rule error of y Ki(y), about ln(1 + exp(-2 pi gamma)) / pi,
-     * so narrow dispersive lines (gamma < XM_GD) get the whole tent */
+    /* near zones, where the mesh's own value of this source is replaced by
+     * the exact one: around each corner.  Between the corners the density
+     * is linear and the charges are its values at the nodes, so the
+     * absorptive field is exact there (the kernel's bin integrals sum to 1
+     * with zero first moment); the dispersive one is off by the slope times
+     * the midpoint-rule error of y Ki(y), about ln(1 + exp(-2 pi gamma)) /
+     * pi, so narrow dispersive lines (gamma < XM_GD) get the whole tent.
+     * The replacement weight goes smoothly from 1 at |g + i d| = r0 to 0 at
+     * r0 + 1, so the spectrum is continuous in the source's parameters. */
     {
         const double corner[3] = {xa, xb, xc};
-        long b0, b1, o0, o1, i, o;
+        long b0, b1, o0, o1, i, o, nzw = 0;
         int z, whole = ai != 0.0 && g < XM_GD;
         for (z = 0; z < 3; z++) {
             double ca = whole ? xa : corner[z], cb = whole ? xc : corner[z];
-            long lo = (long)floor(ca + 0.5) - r, hi = (long)floor(cb + 0.5) + r + 1;
+            long lo = (long)ceil(ca) - r, hi = (long)floor(cb) + r + 1;
             if (lo < 0)
                 lo = 0;
             if (hi > (long)m->np)
@@ -401,10 +409,19 @@ int srxi_xmesh_add(srxi_xmesh *m, double xa, double xb, double xc, double g, dou
         }
         for (z = 0; z < *n_zone; z++) {
             for (i = zone[2 * z]; i < zone[2 * z + 1]; i++) {
-                double s = 0.0;
+                double s = 0.0, d, u, sw;
+                if (whole)
+                    d = (double)i < xa ? xa - (double)i : (double)i > xc ? (double)i - xc : 0.0;
+                else
+                    d = fmin(fabs((double)i - xa), fmin(fabs((double)i - xb), fabs((double)i - xc)));
+                u = sqrt(g * g + d * d);
+                sw = u <= r0 ? 1.0 : u >= r0 + 1.0 ? 0.0 : smooth01(r0 + 1.0 - u);
+                zw[nzw++] = sw;
+                if (sw == 0.0)
+                    continue;
                 for (k = 0; k < nq; k++)
                     s += m->qs[k] * m->kr[i - (kmin + k) - o0];
-                out[i] -= w * s;
+                out[i] -= sw * w * s;
             }
         }
     }

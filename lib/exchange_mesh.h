@@ -21,15 +21,20 @@ void srxi_xmesh_begin(srxi_xmesh *mesh);
  * (HWHM gamma in bins, gamma >= 0) times w, its centre spread over the
  * triangle density with corners xa <= xb <= xc (node units; xa == xc: a
  * point).  Its charges go to the mesh; out[i] (bin integrals, n_points of
- * them) receives minus the mesh's own value of this source on the near
- * bins, *n_zone (0 .. 3) ascending disjoint ranges [zone[2 z], zone[2 z + 1])
- * within the grid, where the caller adds the exact bin integrals of the
- * source.  Returns 0; 1 if the source
+ * them) receives minus the mesh's own value of this source times a weight
+ * s in [0, 1] on the near bins, *n_zone (0 .. 3) ascending disjoint ranges
+ * [zone[2 z], zone[2 z + 1]) within the grid, where the caller adds the
+ * exact bin integrals of the source times the same weights, zw[] (one per
+ * near bin, the ranges' bins in order; at most SRXI_XMESH_ZONE_MAX in all).
+ * Returns 0; 1 if the source
  * does not fit the mesh (outside it, wider than its tables, or a width
  * beyond the classes: the caller bins it directly; nothing was changed);
  * -1 out of memory. */
 int srxi_xmesh_add(srxi_xmesh *mesh, double xa, double xb, double xc, double gamma, double ar,
-                   double ai, double w, double *out, long *zone, int *n_zone);
+                   double ai, double w, double *out, long *zone, int *n_zone, double *zw);
+
+/* the largest number of near bins of one source */
+#define SRXI_XMESH_ZONE_MAX 520
 
 /* ends a spectrum: adds the mesh field of all sources to out[0 .. n_points)
  * (bin integrals).  Returns 0 or -1 (out of memory). */

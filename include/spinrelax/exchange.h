@@ -55,6 +55,27 @@
  * of orientations as the static line shapes of spinrelax/lineshape.h do,
  * instead of as a histogram.
  *
+ * Far field (srx_exchange_sim_spectrum() with tail_tol > 0).  A powder
+ * spectrum is a sum of some 10^5 such sources (lines and tents), whose
+ * tails reach the whole window.  Each source is binned exactly only in its
+ * near zone (where |g + i d| < 6 bins around a tent's corners, 12 bins
+ * around a single line, the whole tent for a dispersive line narrower than
+ * 2.5 bins; blended smoothly into the mesh over one more bin, so that the
+ * spectrum is continuous in the parameters); everything else goes through
+ * a particle mesh: the source
+ * leaves charges on the bin centres (cubic Lagrange weights, integrated over
+ * a tent's density), split over six width classes (widths 0, 1/2, ... 4
+ * bins, then a factor 1.1 apart; Lagrange weights in the width), and each
+ * class's charges are convolved with its exactly bin-integrated Lorentzian by
+ * FFT (FFTW; linear, not circular, convolution over the window and half a
+ * window each side; the kernels' transforms are made when a class is first
+ * used and kept by the simulator).  The mesh's own value of the source is
+ * subtracted in the near zone.  Against binning every source exactly over
+ * every bin (tail_tol = 0): within 1e-5 of the peak (tests: 5e-5); a single
+ * line or tent against quadrature: within 6e-5 of its peak.  Sources beyond
+ * the mesh (windows that cut the pattern) are binned directly over a window
+ * bounded by tail_tol, with the coarse far field of srx_exchange_spectrum().
+ *
  * Threads: one object, one thread at a time.
  */
 #ifndef SPINRELAX_EXCHANGE_H
@@ -183,10 +204,14 @@ typedef struct srx_exchange_conditions {
     size_t n_points;    /**< grid points (>= 2; default 4096) */
     double span_hz;     /**< window width W (> 0): points centre - W/2 + i W/N, like `lineshape` */
     double center_hz;   /**< window centre (default 0) */
-    double lb_hz;       /**< Lorentzian broadening FWHM in Hz (default 0; exact, but widens the per-orientation windows) */
+    double lb_hz;       /**< Lorentzian broadening FWHM in Hz (default 0; exact: added to every line's width) */
     double gb_hz;       /**< Gaussian broadening FWHM in Hz (default 0; convolution with the bin-integrated Gaussian) */
     int n_divisions;    /**< ASG divisions per octant edge of the hemisphere orientation set (default 64; about 4 N^2 orientations) */
-    double tail_tol;    /**< tail tolerance of srx_exchange_spectrum() (default 1e-6) */
+    /** > 0 (default 1e-6): far field through the FFT mesh (see above); the
+     *  tail tolerance of srx_exchange_spectrum() for sources beyond the mesh.
+     *  0: no mesh, every tent and line binned exactly over every bin (a slow
+     *  reference: O(points) per source). */
+    double tail_tol;
     /** 1 (default): interpolate across each triangle of the set: the lines of
      *  the three corners are paired (the permutation closest in frequency,
      *  width and amplitude), and a line narrower than its frequency spread
@@ -194,17 +219,20 @@ typedef struct srx_exchange_conditions {
      *  triangle's tent density (ASG) with the Lorentzian of the mean width
      *  and amplitude (second divided differences of its third
      *  antiderivative), broader lines as the three corner lines (their
-     *  weights summed per orientation, each line binned once).  The tent is
-     *  exact out to where |g + i (nu - centroid)| reaches 5 standard
-     *  deviations of the tent; beyond, it is the line at the centroid with
-     *  the tent's variance, third and fourth moments (remainder about
-     *  5 (sd / |g + i x|)^6 of the local value).  Lines are exact within 4
-     *  bins (as |g + i x|); other bins are integrated from the values at the
-     *  bin centres with a second-difference correction (error 13/5760
-     *  spacing^4 times the fourth derivative).  Against an adaptive
-     *  quadrature of single tents: within 1.5e-4 of the peak and 4e-5 in L1
-     *  (3e-4 and 2e-4 with the coarse far field; tests).  0: plain weighted
-     *  sums over the orientations (srx_exchange_spectrum()). */
+     *  weights summed per orientation, each line binned once).  Tents and
+     *  lines are exact in their near zones and reach the rest of the window
+     *  through the mesh (see "Far field" above).  Sources beyond the mesh
+     *  are binned directly: the tent exact out to where |g + i (nu -
+     *  centroid)| reaches 5 standard deviations of the tent, beyond it the
+     *  line at the centroid with the tent's variance, third and fourth
+     *  moments (remainder about 5 (sd / |g + i x|)^6 of the local value);
+     *  lines exact within 4 bins, other bins from the values at the bin
+     *  centres with a second-difference correction (error 13/5760 spacing^4
+     *  times the fourth derivative); against quadrature of single tents
+     *  within 1.5e-4 of the peak and 4e-5 in L1 (3e-4 and 2e-4 with the
+     *  coarse far field; tests).  0: plain weighted sums over the
+     *  orientations, each line through the mesh (tail_tol > 0) or
+     *  srx_exchange_spectrum() (tail_tol = 0). */
     int tents;
 } srx_exchange_conditions;
 
