@@ -255,6 +255,46 @@ START_TEST(test_tent_binning)
 }
 END_TEST
 
+START_TEST(test_mesh_continuity)
+{
+    /* the spectrum is continuous in the width and position of a source:
+     * across the edges of the exact near zone (|g + i d| = 12 .. 13 bins for
+     * a line, 6 .. 7 for a tent's corners) a change of 2e-7 bins changes
+     * no bin by more than 1e-6 of the peak (a jump between the exact and
+     * the mesh value would be about 1e-5) */
+    static double a[1024], b[1024];
+    const double gs[][2] = {{12.0, 1}, {12.5, 1}, {13.0, 1}, {6.0, 0}, {6.5, 0}, {7.0, 0}};
+    int k, i;
+    for (k = 0; k < 6; k++) {
+        double g = gs[k][0] * 2.0, d = 2e-7 * 2.0, peak = 0.0, mx = 0.0; /* 2 Hz bins */
+        double pa = 100.3, pb = gs[k][1] ? pa : 123.0, pc = gs[k][1] ? pa : 160.0;
+        ck_assert_int_eq(srxi_exchange_tent_binned(pa, pb, pc, g - d, 0.7, 0.3, -1000.0, 2.0, 1024,
+                                                   2, a),
+                         SRX_OK);
+        ck_assert_int_eq(srxi_exchange_tent_binned(pa, pb, pc, g + d, 0.7, 0.3, -1000.0, 2.0, 1024,
+                                                   2, b),
+                         SRX_OK);
+        for (i = 0; i < 1024; i++) {
+            peak = fmax(peak, fabs(a[i]));
+            mx = fmax(mx, fabs(a[i] - b[i]));
+        }
+        ck_assert_msg(mx < 1e-6 * peak, "width %g bins: step %g of the peak", gs[k][0], mx / peak);
+        /* and in the position, across a near-zone edge at 12.5 bins */
+        ck_assert_int_eq(srxi_exchange_tent_binned(pa - d, pb - d, pc - d, 5.0, 0.7, 0.3, -1000.0,
+                                                   2.0, 1024, 2, a),
+                         SRX_OK);
+        ck_assert_int_eq(srxi_exchange_tent_binned(pa + d, pb + d, pc + d, 5.0, 0.7, 0.3, -1000.0,
+                                                   2.0, 1024, 2, b),
+                         SRX_OK);
+        for (i = 0, mx = 0.0, peak = 0.0; i < 1024; i++) {
+            peak = fmax(peak, fabs(a[i]));
+            mx = fmax(mx, fabs(a[i] - b[i]));
+        }
+        ck_assert_msg(mx < 1e-6 * peak, "shift: step %g of the peak", mx / peak);
+    }
+}
+END_TEST
+
 START_TEST(test_line_mesh)
 {
     /* single lines (a corner of the powder set) through the mesh against
@@ -1078,6 +1118,7 @@ static Suite *exchange_suite(void)
     tcase_add_test(tc, test_sim_multilevel);
     tcase_add_test(tc, test_tent_binning);
     tcase_add_test(tc, test_line_mesh);
+    tcase_add_test(tc, test_mesh_continuity);
     tcase_add_test(tc, test_sim_series);
     tcase_add_test(tc, test_sim_bad_input);
     suite_add_tcase(s, tc);
