@@ -1319,6 +1319,12 @@ fail:
     return st;
 }
 
+void srxi_exchange_sim_set_cache(srx_exchange_sim *sim, int n)
+{
+    if (sim && sim->mesh)
+        srxi_xmesh_set_cache_max(sim->mesh, n);
+}
+
 size_t srx_exchange_sim_n_orientations(const srx_exchange_sim *sim)
 {
     return sim ? sim->n_orient : 0;

@@ -24,14 +24,16 @@
  *   width.  The kernel is analytic in the width within |gamma + i d| of it,
  *   so the error is about C (spacing / |gamma + i d|)^6: below 1e-5 of the
  *   local value wherever |gamma + i d| >= 6 bins.
- * - Near zone: where |gamma + i d| < R0 = 6 bins the mesh is not accurate;
- *   there the mesh's own value of the source is subtracted (from tables of
- *   the class kernels) and the caller adds the exact bin integrals.
+ * - Near zone: where |gamma + i d| < R0 = 6 bins (12 for a point) the mesh
+ *   is not accurate; there the mesh's own value of the source is replaced
+ *   (from tables of the class kernels) by the exact bin integrals, which
+ *   the caller adds, with a weight going smoothly to 0 over one more bin.
  * - Convolution: linear, not circular: the FFT length is at least twice the
  *   reach of the mesh, and the kernels are the exact bin integrals out to
  *   half that length.  Each class costs one complex FFT of the packed real
  *   and imaginary charges; the kernels' transforms are computed when a
- *   class is first used and kept.
+ *   class is first used and kept (up to 64 MB; beyond, the least recently
+ *   used are dropped), the charges only for the classes of one spectrum.
  */
 #include <config.h>
 
@@ -64,11 +66,12 @@
 #define XM_MT 512
 
 typedef struct xclass {
-    double *q;   /* 2 n_nodes charges (re, im interleaved), NULL until used */
-    double *khr; /* L/2 + 1: the (real) DFT of the absorptive kernel */
+    double *q;   /* 2 n_nodes charges (re, im interleaved) while active, else NULL */
+    double *khr; /* L/2 + 1: the (real) DFT of the absorptive kernel, NULL if not cached */
     double *khi; /* L/2 + 1: Im of the (imaginary) DFT of the dispersive kernel */
     double *tab; /* (2 XM_MT + 1) x 2: kernel bin integrals (kr, ki) at offsets -MT .. MT */
     int active;  /* charged in this spectrum */
+    unsigned long used; /* spectrum count at the last use (for eviction) */
 } xclass;
 
 struct srxi_xmesh {
@@ -78,6 +81,8 @@ struct srxi_xmesh {
     xclass cls[XM_NCLASS];
     int act[XM_NCLASS];
     int n_act;
+    int n_cached, cache_max; /* kernels kept; at most cache_max beyond the active ones */
+    unsigned long pass;      /* spectra begun */
     fftw_complex *buf, *acc;
     double *res;
     fftw_plan fwd, bwd;
@@ -138,6 +143,11 @@ int srxi_xmesh_alloc(size_t n_points, srxi_xmesh **out)
     m->pad = (long)(n_points / 2 > 64 ? n_points / 2 : 64);
     m->n_nodes = n_points + 2 * (size_t)m->pad;
     m->len = good_size(2 * (n_points + (size_t)m->pad));
+    /* kernels kept between spectra: up to 64 MB, at least 16 classes */
+    {
+        double per = (double)(m->len + 2 * (2 * XM_MT + 1) + 2) * sizeof(double);
+        m->cache_max = (int)fmax(16.0, fmin((double)XM_NCLASS, 64e6 / per));
+    }
     for (c = 0; c < XM_NCLASS; c++)
         m->gam[c] = c < XM_NLIN ? 0.5 * c : XM_GLIN * pow(XM_RHO, c - (XM_NLIN - 1));
     m->buf = fftw_malloc(m->len * sizeof *m->buf);
@@ -179,38 +189,75 @@ void srxi_xmesh_free(srxi_xmesh *m)
     free(m);
 }
 
-void srxi_xmesh_begin(srxi_xmesh *m)
+/* releases the charges of the active classes */
+static void release_charges(srxi_xmesh *m)
 {
     int a;
     for (a = 0; a < m->n_act; a++) {
         xclass *x = &m->cls[m->act[a]];
-        memset(x->q, 0, 2 * m->n_nodes * sizeof *x->q);
+        free(x->q);
+        x->q = NULL;
         x->active = 0;
     }
     m->n_act = 0;
 }
 
-/* the class's charges, tables and kernel transforms (made on first use) */
+void srxi_xmesh_set_cache_max(srxi_xmesh *m, int n)
+{
+    m->cache_max = n;
+}
+
+void srxi_xmesh_begin(srxi_xmesh *m)
+{
+    release_charges(m);
+    m->pass++;
+}
+
+static void drop_kernel(xclass *x)
+{
+    free(x->khr);
+    free(x->khi);
+    free(x->tab);
+    x->khr = x->khi = x->tab = NULL;
+}
+
+/* makes class c active in this spectrum: zeroed charges, and its tables
+ * and kernel transforms (computed on first use and kept; beyond cache_max
+ * kept classes the least recently used inactive one is dropped) */
 static int class_ready(srxi_xmesh *m, int c)
 {
     xclass *x = &m->cls[c];
     size_t len = m->len, h = len / 2 + 1, j;
     double g = m->gam[c];
     long k;
-    if (x->q)
+    if (x->active)
         return 0;
+    x->q = calloc(2 * m->n_nodes, sizeof *x->q);
+    if (!x->q)
+        return -1;
+    x->active = 1;
+    x->used = m->pass;
+    m->act[m->n_act++] = c;
+    if (x->khr)
+        return 0;
+    if (m->n_cached >= m->cache_max) {
+        int e = -1, i;
+        for (i = 0; i < XM_NCLASS; i++)
+            if (m->cls[i].khr && !m->cls[i].active && (e < 0 || m->cls[i].used < m->cls[e].used))
+                e = i;
+        if (e >= 0) {
+            drop_kernel(&m->cls[e]);
+            m->n_cached--;
+        }
+    }
     x->khr = malloc(h * sizeof *x->khr);
     x->khi = malloc(h * sizeof *x->khi);
     x->tab = malloc(2 * (2 * XM_MT + 1) * sizeof *x->tab);
-    x->q = calloc(2 * m->n_nodes, sizeof *x->q);
-    if (!x->khr || !x->khi || !x->tab || !x->q) {
-        free(x->khr);
-        free(x->khi);
-        free(x->tab);
-        free(x->q);
-        x->khr = x->khi = x->tab = x->q = NULL;
+    if (!x->khr || !x->khi || !x->tab) {
+        drop_kernel(x);
         return -1;
     }
+    m->n_cached++;
     for (k = -XM_MT; k <= XM_MT; k++)
         kernel_value(g, k, &x->tab[2 * (k + XM_MT)], &x->tab[2 * (k + XM_MT) + 1]);
     /* kr + i ki on the circle (offset j or j - len; the middle entry, never
@@ -349,10 +396,6 @@ int srxi_xmesh_add(srxi_xmesh *m, double xa, double xb, double xc, double g, dou
         double fr = lam[j] * ar * w, fi = lam[j] * ai * w, *q;
         if (class_ready(m, c))
             return -1;
-        if (!x->active) {
-            x->active = 1;
-            m->act[m->n_act++] = c;
-        }
         q = &x->q[2 * (kmin + m->pad)];
         for (k = 0; k < nq; k++) {
             q[2 * k] += fr * m->qs[k];
@@ -451,5 +494,6 @@ int srxi_xmesh_finish(srxi_xmesh *m, double *out)
     fftw_execute_dft_c2r(m->bwd, m->acc, m->res);
     for (j = 0; j < m->np; j++)
         out[j] += m->res[j + (size_t)m->pad] / (double)len;
+    release_charges(m);
     return 0;
 }

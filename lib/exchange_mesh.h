@@ -14,6 +14,9 @@ typedef struct srxi_xmesh srxi_xmesh;
 int srxi_xmesh_alloc(size_t n_points, srxi_xmesh **mesh);
 void srxi_xmesh_free(srxi_xmesh *mesh);
 
+/* the number of classes whose kernels are kept between spectra (tests) */
+void srxi_xmesh_set_cache_max(srxi_xmesh *mesh, int n);
+
 /* starts a spectrum: clears the charges of the previous one */
 void srxi_xmesh_begin(srxi_xmesh *mesh);
 

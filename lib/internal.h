@@ -37,4 +37,9 @@ int srxi_exchange_tent_binned(double pa, double pb, double pc, double g_hz, doub
                               double first_hz, double spacing_hz, size_t n_points, int mode,
                               double *out);
 
+/* exchange.c, for tests: keep the FFT-mesh kernels of at most n width
+ * classes between spectra */
+struct srx_exchange_sim;
+void srxi_exchange_sim_set_cache(struct srx_exchange_sim *sim, int n);
+
 #endif

@@ -1032,6 +1032,32 @@ START_TEST(test_sim_series)
 }
 END_TEST
 
+START_TEST(test_sim_kernel_cache)
+{
+    /* a series over 12 decades of rate with the mesh's kernel cache limited
+     * to 3 classes (kernels dropped and made again) gives, rate by rate,
+     * the same spectra as fresh simulators, bit for bit */
+    srx_exchange_site s[2] = {{8.3e6, 0.28, 0.0, 0.0, 0.0, 0.0, 1.0},
+                              {8.3e6, 0.28, 0.0, 90.0 * DEG, 0.0, 0.0, 1.0}};
+    srx_exchange_conditions c = al_conditions(0, 512, 60e3, -10e3, 8);
+    static double a[512], b[512];
+    srx_exchange_sim *sim, *fresh;
+    int i, j;
+    ck_assert_int_eq(srx_exchange_sim_alloc(&c, s, 2, &sim, NULL), SRX_OK);
+    srxi_exchange_sim_set_cache(sim, 3);
+    for (i = 0; i <= 24; i++) {
+        double k = pow(10.0, 0.5 * i);
+        ck_assert_int_eq(srx_exchange_sim_spectrum(sim, k, a, NULL), SRX_OK);
+        ck_assert_int_eq(srx_exchange_sim_alloc(&c, s, 2, &fresh, NULL), SRX_OK);
+        ck_assert_int_eq(srx_exchange_sim_spectrum(fresh, k, b, NULL), SRX_OK);
+        for (j = 0; j < 512; j++)
+            ck_assert_msg(a[j] == b[j], "rate %g point %d: %g vs %g", k, j, a[j], b[j]);
+        srx_exchange_sim_free(fresh);
+    }
+    srx_exchange_sim_free(sim);
+}
+END_TEST
+
 START_TEST(test_sim_bad_input)
 {
     srx_exchange_site s[2] = {{8.3e6, 0.28, 0.0, 0.0, 0.0, 0.0, 1.0},
@@ -1120,6 +1146,7 @@ static Suite *exchange_suite(void)
     tcase_add_test(tc, test_line_mesh);
     tcase_add_test(tc, test_mesh_continuity);
     tcase_add_test(tc, test_sim_series);
+    tcase_add_test(tc, test_sim_kernel_cache);
     tcase_add_test(tc, test_sim_bad_input);
     suite_add_tcase(s, tc);
 
