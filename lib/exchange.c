@@ -53,7 +53,22 @@ struct srx_exchange {
     double complex a[MAXN * MAXN], q[MAXN * MAXN], y[MAXN];
     double *coarse; /* far-field nodes (grown on demand, then reused) */
     size_t coarse_cap;
+    srxi_xmesh *mesh; /* FFT mesh of the far field for mesh_np bins, or NULL */
+    size_t mesh_np;
 };
+
+/* the workspace's mesh for np bins (made, or remade for another np) */
+static int ensure_mesh(srx_exchange *ex, size_t np)
+{
+    if (ex->mesh && ex->mesh_np == np)
+        return SRX_OK;
+    srxi_xmesh_free(ex->mesh);
+    ex->mesh = NULL;
+    if (srxi_xmesh_alloc(np, &ex->mesh))
+        return SRX_ENOMEM;
+    ex->mesh_np = np;
+    return SRX_OK;
+}
 
 /* ------------------------------------------------------------ jump matrix */
 
@@ -131,6 +146,7 @@ void srx_exchange_free(srx_exchange *ex)
     if (!ex)
         return;
     free(ex->coarse);
+    srxi_xmesh_free(ex->mesh);
     free(ex);
 }
 
@@ -1044,6 +1060,12 @@ int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rat
     memset(&bc, 0, sizeof bc);
     if (multilevel && setup_coarse(&bc, n_points, &ex->coarse, &ex->coarse_cap))
         return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
+    if (tail_tol > 0.0) {
+        if (ensure_mesh(ex, n_points))
+            return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory (far-field mesh)");
+        bc.mesh = ex->mesh;
+        srxi_xmesh_begin(ex->mesh);
+    }
     memset(intensity, 0, n_points * sizeof *intensity);
     e0 = first_hz - 0.5 * spacing_hz;
     span = spacing_hz * (double)n_points;
@@ -1083,14 +1105,14 @@ int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rat
         }
         bc.i_lo = i_lo;
         bc.i_hi = i_hi;
-        for (k = 0; k < n; k++) {
-            double c = (f[k] - e0) / spacing_hz;
-            bin_line(&bc, f[k], g[k], cr[k], ci[k], w, floor(c) - NEAR_BINS,
-                     floor(c) + NEAR_BINS, NEAR_BINS, 0.0, 0.0, 1);
-        }
+        for (k = 0; k < n; k++)
+            if (put_source(&bc, f[k], f[k], f[k], 1, g[k], cr[k] + I * ci[k], w))
+                return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
     }
     if (multilevel)
         add_coarse(&bc, n_points, intensity);
+    if (bc.mesh && srxi_xmesh_finish(bc.mesh, intensity))
+        return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
     for (i = 0; i < n_points; i++)
         intensity[i] /= spacing_hz;
     return SRX_OK;
@@ -1115,7 +1137,6 @@ struct srx_exchange_sim {
     double *vw;       /* n_orient x n_sites: weights of the lines binned as lines */
     long *vwin;       /* n_orient x (first bin, end bin) for those lines */
     srx_exchange *ex;
-    srxi_xmesh *mesh; /* far field (tail_tol > 0), or NULL */
 };
 
 void srx_exchange_conditions_init(srx_exchange_conditions *c)
@@ -1144,7 +1165,6 @@ void srx_exchange_sim_free(srx_exchange_sim *sim)
     free(sim->vw);
     free(sim->vwin);
     srx_exchange_free(sim->ex);
-    srxi_xmesh_free(sim->mesh);
     free(sim);
 }
 
@@ -1230,7 +1250,7 @@ int srx_exchange_sim_alloc(const srx_exchange_conditions *c, const srx_exchange_
         (st = srx_exchange_alloc(n_sites, &sim->ex, diag)) ||
         (st = srx_powder_alloc(c->n_divisions, SRX_POWDER_HEMISPHERE, &pw, diag)))
         goto fail;
-    if (c->tail_tol > 0.0 && srxi_xmesh_alloc(c->n_points, &sim->mesh)) {
+    if (c->tail_tol > 0.0 && ensure_mesh(sim->ex, c->n_points)) {
         st = srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory (far-field mesh)");
         goto fail;
     }
@@ -1321,8 +1341,8 @@ fail:
 
 void srxi_exchange_sim_set_cache(srx_exchange_sim *sim, int n)
 {
-    if (sim && sim->mesh)
-        srxi_xmesh_set_cache_max(sim->mesh, n);
+    if (sim && sim->ex->mesh)
+        srxi_xmesh_set_cache_max(sim->ex->mesh, n);
 }
 
 size_t srx_exchange_sim_n_orientations(const srx_exchange_sim *sim)
@@ -1377,11 +1397,11 @@ static int sim_tri_spectrum(srx_exchange_sim *sim, double rate, double *out, srx
     bc.multilevel = multilevel;
     bc.out = out;
     bc.exact_r = EXACT_R;
-    bc.mesh = sim->mesh;
+    bc.mesh = cd->tail_tol > 0.0 ? ex->mesh : NULL;
     bc.all_exact = cd->tail_tol == 0.0;
     bin_ctx_init(&bc);
-    if (sim->mesh)
-        srxi_xmesh_begin(sim->mesh);
+    if (bc.mesh)
+        srxi_xmesh_begin(bc.mesh);
     for (o = 0; o < sim->n_orient; o++) {
         double f[MAXN], g[MAXN], cr[MAXN], ci[MAXN], *l = &sim->lines[o * n * 4];
         if (lines(ex, sim->pop, rate, &sim->freq[o * n], f, g, cr, ci))
@@ -1514,64 +1534,7 @@ static int sim_tri_spectrum(srx_exchange_sim *sim, double rate, double *out, srx
     }
     if (multilevel)
         add_coarse(&bc, np, out);
-    if (sim->mesh && srxi_xmesh_finish(sim->mesh, out))
-        return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
-    for (i = 0; i < np; i++)
-        out[i] /= sp;
-    return SRX_OK;
-}
-
-/* the plain weighted sum over the orientations (tents = 0), every line
- * through the mesh (unnormalised bin integrals / spacing) */
-static int sim_plain_spectrum(srx_exchange_sim *sim, double rate, double *out, srx_diag *diag)
-{
-    const srx_exchange_conditions *cd = &sim->c;
-    srx_exchange *ex = sim->ex;
-    size_t n = sim->n_sites, np = cd->n_points, o, k, i;
-    double sp = cd->span_hz / (double)np, e0 = cd->center_hz - 0.5 * cd->span_hz - 0.5 * sp;
-    double hb = 0.5 * cd->lb_hz;
-    bin_ctx bc;
-    int multilevel = (double)np >= 4.0 * FAR_R2;
-    memset(&bc, 0, sizeof bc);
-    if (multilevel && setup_coarse(&bc, np, &ex->coarse, &ex->coarse_cap))
-        return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
-    memset(out, 0, np * sizeof *out);
-    bc.e0 = e0;
-    bc.spacing = sp;
-    bc.multilevel = multilevel;
-    bc.out = out;
-    bc.exact_r = EXACT_R;
-    bc.mesh = sim->mesh;
-    bin_ctx_init(&bc);
-    srxi_xmesh_begin(sim->mesh);
-    for (o = 0; o < sim->n_orient; o++) {
-        double f[MAXN], g[MAXN], cr[MAXN], ci[MAXN], w = sim->weight[o], lo, hi, d, a, b;
-        if (w == 0.0)
-            continue;
-        if (lines(ex, sim->pop, rate, &sim->freq[o * n], f, g, cr, ci))
-            return srxi_fail(diag, SRX_ENOCONV, "exchange: orientation %zu: the eigenvalue "
-                             "iteration did not converge", o);
-        lo = hi = f[0];
-        for (k = 0; k < n; k++) {
-            g[k] += hb;
-            lo = fmin(lo, f[k]);
-            hi = fmax(hi, f[k]);
-        }
-        /* the window of the lines that do not fit the mesh (direct path) */
-        d = window_halfwidth(n, f, g, cr, ci, lo, hi, sp, cd->span_hz, cd->tail_tol);
-        a = floor((lo - d - e0) / sp);
-        b = ceil((hi + d - e0) / sp);
-        if (b < 0.0 || a > (double)np)
-            continue;
-        bc.i_lo = a > 0.0 ? (size_t)a : 0;
-        bc.i_hi = b < (double)np ? (size_t)b : np;
-        for (k = 0; k < n; k++)
-            if (put_source(&bc, f[k], f[k], f[k], 1, g[k], cr[k] + I * ci[k], w))
-                return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
-    }
-    if (multilevel)
-        add_coarse(&bc, np, out);
-    if (srxi_xmesh_finish(sim->mesh, out))
+    if (bc.mesh && srxi_xmesh_finish(bc.mesh, out))
         return srxi_fail(diag, SRX_ENOMEM, "exchange: out of memory");
     for (i = 0; i < np; i++)
         out[i] /= sp;
@@ -1598,8 +1561,6 @@ int srx_exchange_sim_spectrum(srx_exchange_sim *sim, double rate_per_s, double *
                          rate_per_s);
     if (c->tents)
         st = sim_tri_spectrum(sim, rate_per_s, dst, diag);
-    else if (sim->mesh)
-        st = sim_plain_spectrum(sim, rate_per_s, dst, diag);
     else
         st = srx_exchange_spectrum(sim->ex, sim->pop, rate_per_s, sim->n_orient, sim->freq,
                                    sim->weight, c->lb_hz, c->tail_tol, first, spacing, np, dst,

@@ -148,34 +148,29 @@ SRX_API int srx_exchange_lines(srx_exchange *ex, const double *population, doubl
  * Lorentzian broadening of FWHM lb_hz adds lb_hz / 2 to every line's
  * half-width (exact).  intensity is overwritten.
  *
- * Cost and the tail tolerance.  Each orientation costs N (atan + log) per
- * bin edge it touches.  With tail_tol = 0 every bin is evaluated (exact).
- * With tail_tol > 0 only the bins within a window around the orientation's
- * lines are: the window is widened (doubling from 8 bins) until the lines'
- * density at its edges times the distance, an upper bound of the area of
- * tails falling at least as x^-2, is below tail_tol (per unit area of that
- * orientation).  Without Lorentzian broadening the exchange lines of an
- * orientation have tails falling as K dnu^2 / x^4 (the FID is flat at t = 0:
- * s'(0) = 2 pi i <nu> and Im s''(0) = 0 by detailed balance), so windows
- * are a few line widths; a Lorentzian lb_hz has x^-2 tails and widens them.
- * Within 32 bins of a line the bins get the exact antiderivative; beyond,
- * 2-point Gauss-Legendre (error (spacing/x)^4/36 of the local value).  With
- * tail_tol > 0 and at least 576 points the far tails (beyond 48-144 bins,
- * joined by a C2 cutoff) are moreover sampled on coarse nodes every 12
- * bins, and with at least 2304 points those beyond 384-1152 bins on nodes
- * every 96 bins, summed over the orientations and interpolated once
- * (cubic); the result differs from the tail_tol = 0 evaluation by less than
- * 3e-4 of the peak (tests).  The windows bound each line's tails on its own
- * (no credit for cancellation between the dispersive parts of an
- * orientation's lines).  The coarse buffer is allocated by the first call
- * that needs it and then reused.
+ * Cost and the tail tolerance.  With tail_tol = 0 every line is integrated
+ * exactly over every bin (N (atan + log) per bin edge and orientation).
+ * With tail_tol > 0 each line is exact within 12 bins (as |g + i x|) of its
+ * centre and reaches the rest of the window through the FFT mesh described
+ * at the top (within 6e-5 of a line's peak, 1e-5 of a powder pattern's;
+ * tests), at a cost of a few dozen operations per line plus one FFT per
+ * width class in use; the mesh (made by the first such call for n_points,
+ * then reused) covers the window and half a window on each side.  Lines
+ * beyond it are binned directly over a window around the orientation's
+ * lines, widened (doubling from 8 bins) until the lines' density at its
+ * edges times the distance, an upper bound of the area of tails falling at
+ * least as x^-2, is below tail_tol (per unit area of that orientation; no
+ * credit for cancellation between the lines' dispersive parts): exact
+ * within 32 bins, 2-point Gauss-Legendre beyond, the far tails on coarse
+ * nodes every 12 and 96 bins interpolated once (within 3e-4 of the peak of
+ * the exact evaluation; tests).
  * @param n_orient     number of orientations (>= 1)
  * @param site_freq_hz n_orient x N row-major site frequencies in Hz
  * @param weight       n_orient weights (>= 0, finite, not all 0) or NULL (equal)
  * @param lb_hz        Lorentzian broadening FWHM in Hz (>= 0)
  * @param tail_tol     neglected tail area per orientation, in [0, 1) (0: exact)
  * @param first_hz, spacing_hz, n_points  the grid (spacing > 0, n_points >= 1)
- * @return #SRX_OK, #SRX_EINVAL, #SRX_ENOCONV.
+ * @return #SRX_OK, #SRX_EINVAL, #SRX_ENOCONV, #SRX_ENOMEM.
  */
 SRX_API int srx_exchange_spectrum(srx_exchange *ex, const double *population, double rate_per_s,
                                   size_t n_orient, const double *site_freq_hz,
@@ -231,8 +226,7 @@ typedef struct srx_exchange_conditions {
      *  times the fourth derivative); against quadrature of single tents
      *  within 1.5e-4 of the peak and 4e-5 in L1 (3e-4 and 2e-4 with the
      *  coarse far field; tests).  0: plain weighted sums over the
-     *  orientations, each line through the mesh (tail_tol > 0) or
-     *  srx_exchange_spectrum() (tail_tol = 0). */
+     *  orientations (srx_exchange_spectrum()). */
     int tents;
 } srx_exchange_conditions;
 
