@@ -17,6 +17,7 @@
 #include <config.h>
 
 #include <complex.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1058,6 +1059,55 @@ START_TEST(test_sim_kernel_cache)
 }
 END_TEST
 
+typedef struct xjob {
+    int mas, plain;
+    int status;
+    double out[1024];
+} xjob;
+
+/* a simulator (and its FFT mesh) made and used in one thread; the plain
+ * path also goes through srx_exchange_spectrum() on a fresh workspace */
+static void *xjob_run(void *arg)
+{
+    xjob *j = arg;
+    srx_exchange_site s[2] = {{8.3e6, 0.28, 0.0, 0.0, 0.0, 0.0, 1.0},
+                              {8.3e6, 0.28, 0.0, 90.0 * DEG, 0.0, 0.0, 1.0}};
+    srx_exchange_conditions c = al_conditions(j->mas, 1024, j->mas ? 30e3 : 60e3, -8e3, 16);
+    srx_exchange_sim *sim;
+    c.tents = !j->plain;
+    c.lb_hz = 100.0;
+    j->status = srx_exchange_sim_alloc(&c, s, 2, &sim, NULL);
+    if (j->status == SRX_OK) {
+        j->status = srx_exchange_sim_spectrum(sim, 3e4, j->out, NULL);
+        srx_exchange_sim_free(sim);
+    }
+    return NULL;
+}
+
+START_TEST(test_threads)
+{
+    /* four simulators planned (FFTW) and used at once give the results of
+     * one thread, bit for bit */
+    static xjob ref[4], jobs[4];
+    pthread_t th[4];
+    int i, k;
+    for (i = 0; i < 4; i++) {
+        ref[i].mas = jobs[i].mas = i % 2;
+        ref[i].plain = jobs[i].plain = i / 2;
+        xjob_run(&ref[i]);
+        ck_assert_int_eq(ref[i].status, SRX_OK);
+    }
+    for (i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&th[i], NULL, xjob_run, &jobs[i]), 0);
+    for (i = 0; i < 4; i++) {
+        ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+        ck_assert_int_eq(jobs[i].status, SRX_OK);
+        for (k = 0; k < 1024; k++)
+            ck_assert(jobs[i].out[k] == ref[i].out[k]);
+    }
+}
+END_TEST
+
 START_TEST(test_sim_bad_input)
 {
     srx_exchange_site s[2] = {{8.3e6, 0.28, 0.0, 0.0, 0.0, 0.0, 1.0},
@@ -1147,6 +1197,7 @@ static Suite *exchange_suite(void)
     tcase_add_test(tc, test_mesh_continuity);
     tcase_add_test(tc, test_sim_series);
     tcase_add_test(tc, test_sim_kernel_cache);
+    tcase_add_test(tc, test_threads);
     tcase_add_test(tc, test_sim_bad_input);
     suite_add_tcase(s, tc);
 
