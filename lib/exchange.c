@@ -936,6 +936,13 @@ int srxi_exchange_tent_binned(double pa, double pb, double pc, double g_hz, doub
             st = st < 0 ? SRX_ENOMEM : SRX_EINVAL;
         }
         srxi_xmesh_free(mesh);
+    } else if (mode == 3) {
+        if (line) {
+            line_exact(&bc, pa, g_hz, cr, ci, 1.0, 0, n_points, NULL);
+        } else {
+            tent_corners(&pa, &pb, &pc, 1e-3 * spacing_hz);
+            tent_exact(&bc, pa, pb, pc, g_hz, cr + I * ci, 1.0, 0, n_points, NULL);
+        }
     } else if (line) {
         double cc = (pa - bc.e0) / spacing_hz;
         bin_line(&bc, pa, g_hz, cr, ci, 1.0, floor(cc) - NEAR_BINS, floor(cc) + NEAR_BINS,

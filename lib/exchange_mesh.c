@@ -24,8 +24,9 @@
  *   width.  The kernel is analytic in the width within |gamma + i d| of it,
  *   so the error is about C (spacing / |gamma + i d|)^6: below 1e-5 of the
  *   local value wherever |gamma + i d| >= 6 bins.
- * - Near zone: where |gamma + i d| < R0 = 6 bins (12 for a point) the mesh
- *   is not accurate; there the mesh's own value of the source is replaced
+ * - Near zone: where |gamma + i d| < R0 = 6 bins (12 for a point or a tent
+ *   narrower than 2 bins, linearly between 2 and 8 bins) the mesh is not
+ *   accurate; there the mesh's own value of the source is replaced
  *   (from tables of the class kernels) by the exact bin integrals, which
  *   the caller adds, with a weight going smoothly to 0 over one more bin.
  * - Convolution: linear, not circular: the FFT length is at least twice the
@@ -359,7 +360,13 @@ int srxi_xmesh_add(srxi_xmesh *m, double xa, double xb, double xc, double g, dou
     kmax = (long)floor(xc) + 2;
     /* near zone: |g + i d| < r0 + 1 bins, d the distance of a bin centre
      * from the nearest corner */
-    r0 = xc - xa < 1e-9 ? XM_R0P : XM_R0;
+    {
+        /* a tent narrower than the stencil is a point to the mesh (its error
+         * sits in its core); between 2 and 8 bins wide the radius goes
+         * linearly from the point's to the corners' */
+        double t = fmin(1.0, fmax(0.0, (xc - xa - 2.0) / 6.0));
+        r0 = XM_R0P + (XM_R0 - XM_R0P) * t;
+    }
     r = g < r0 + 1.0 ? (long)ceil(sqrt((r0 + 1.0) * (r0 + 1.0) - g * g)) : -1;
     nq = kmax - kmin + 1;
     if (nq + 2 * (r > 0 ? r : 0) + 8 > XM_MT)

@@ -30,7 +30,8 @@ static inline int srxi_isfinite(double x) { return isfinite(x) != 0; }
  * n_points bins centred at first_hz + i spacing_hz; pa == pb == pc: the
  * line at pa.  mode 0: directly (exact near zone, the centroid line with
  * moment corrections beyond); 1: the same with the coarse far field; 2:
- * through the particle mesh (exchange_mesh.c) with exact near zones.
+ * through the particle mesh (exchange_mesh.c) with exact near zones; 3:
+ * exactly over every bin (as tail_tol = 0).
  * Returns SRX_OK, SRX_ENOMEM, or SRX_EINVAL when the source does not fit
  * the mesh (mode 2). */
 int srxi_exchange_tent_binned(double pa, double pb, double pc, double g_hz, double cr, double ci,
