@@ -23,10 +23,10 @@
  *   is split over six neighbouring classes with the Lagrange weights of its
  *   width.  The kernel is analytic in the width within |gamma + i d| of it,
  *   so the error is about C (spacing / |gamma + i d|)^6: below 1e-5 of the
- *   local value wherever |gamma + i d| >= 6 bins.
- * - Near zone: where |gamma + i d| < R0 = 6 bins (12 for a point or a tent
- *   narrower than 2 bins, linearly between 2 and 8 bins) the mesh is not
- *   accurate; there the mesh's own value of the source is replaced
+ *   local value wherever |gamma + i d| >= 6 bins, 6e-5 at 4 bins.
+ * - Near zone: where |gamma + i d| < R0 = 4 bins around the corners of a
+ *   tent wider than 8 bins (12 for a point or a tent narrower than 2 bins,
+ *   linearly between) the mesh is not accurate; there the mesh's own value of the source is replaced
  *   (from tables of the class kernels) by the exact bin integrals, which
  *   the caller adds, with a weight going smoothly to 0 over one more bin.
  * - Convolution: linear, not circular: the FFT length is at least twice the
@@ -47,10 +47,12 @@
 #include "exchange_mesh.h"
 #include "internal.h"
 
-/* near zone radius in bins (as |gamma + i d|) around a tent's corners and
- * around a point (a point's whole error sits in its core, a tent's in its
- * corners: between them the density is linear, see srxi_xmesh_add) */
-#define XM_R0 6.0
+/* near zone radius in bins (as |gamma + i d|) around a wide tent's corners
+ * and around a point (a point's whole error sits in its core, about
+ * 0.56 |gamma + i d|^-4 of the local value; a wide tent's in its corners,
+ * a fraction 1/width of that: between them the density is linear, see
+ * srxi_xmesh_add) */
+#define XM_R0 4.0
 #define XM_R0P 12.0
 /* classes: gamma = c / 2 for c < XM_NLIN, then geometric with ratio XM_RHO */
 #define XM_NLIN 9

@@ -203,8 +203,8 @@ START_TEST(test_tent_binning)
      * that do not fit the mesh): within 1.5e-4 of the peak bin by bin and
      * 4e-5 in relative L1 (measured 1e-4, 2.1e-5), with the coarse far
      * field 3e-4 and 2e-4 (measured 1.8e-4, 1.03e-4).  Through the particle
-     * mesh (mode 2, the default far field): within 2e-5 of the peak and
-     * 2e-5 in L1.  Cases: a wide tent with a line narrower than a bin, a
+     * mesh (mode 2, the default far field): within 6e-5 of the peak and
+     * 2e-5 in L1 (measured 3.4e-5 and 6e-6).  Cases: a wide tent with a line narrower than a bin, a
      * narrow tent, a strongly dispersive amplitude, a line wider than the
      * tent, a line of zero width with a dispersive part, a wide tent with a
      * line of 5.5 bins (the edge of the exact near zone) and one of 40 bins
@@ -237,7 +237,7 @@ START_TEST(test_tent_binning)
         }
         for (mode = 0; mode < 3; mode++) {
             double mx = 0.0, l1 = 0.0, nrm = 0.0;
-            const double tmax[3] = {1.5e-4, 3e-4, 2e-5}, tl1[3] = {4e-5, 2e-4, 2e-5};
+            const double tmax[3] = {1.5e-4, 3e-4, 6e-5}, tl1[3] = {4e-5, 2e-4, 2e-5};
             if (mode < 2 && ic >= 4)
                 continue; /* the direct path's bounds were set for the first four */
             ck_assert_int_eq(srxi_exchange_tent_binned(t.pa, t.pb, t.pc, t.g, t.cr, t.ci,
@@ -262,14 +262,14 @@ START_TEST(test_mesh_random)
     /* random sources through the mesh against exact binning over every
      * bin: lines and tents of widths 0 to 10^5 bins (log-uniform), centres
      * anywhere within the mesh (up to half a window beyond the grid),
-     * spreads 0.5 to 80 bins, any complex amplitude: within 1e-4 of the
+     * spreads 0.5 to 80 bins, any complex amplitude: within 2e-4 of the
      * peak of the exact result and 1e-4 in L1.  Tents as the simulator
      * makes them: lines at most four times wider than their spread (the
      * exact reference, second divided differences of the third
      * antiderivative, loses about eps |g + i x|^3 / spread of its value; the
      * mesh does not, and tents of narrower spreads are tested against
      * quadrature above).  200 sources (SRX_LONG: 5000; measured at worst
-     * 6.5e-5 of the peak and 8e-5 in L1); a source that does not fit the
+     * 1.01e-4 of the peak and 8e-5 in L1); a source that does not fit the
      * mesh must be a wide tent at the edge (44 of 5000). */
     static double a[512], b[512];
     int n = srxt_long() ? 5000 : 200, t, i, fitted = 0;
@@ -314,7 +314,7 @@ START_TEST(test_mesh_random)
          * with an absolute floor of 1e-9 of the source's area (the exact
          * reference's rounding) */
         peak = fmax(peak, hypot(cr, ci) * fmin(2.0 / (pc - pa + 1.0), 1.0 / (1.0 + PI * g)));
-        ck_assert_msg(mx < 1e-4 * peak + 1e-9 && l1 < 1e-4 * nrm + 1e-9,
+        ck_assert_msg(mx < 2e-4 * peak + 1e-9 && l1 < 1e-4 * nrm + 1e-9,
                       "source %d (line %d, %g %g %g, g %g, c %g%+gi): max %g of the peak, L1 %g",
                       t, line, pa, pb, pc, g, cr, ci, mx / peak, l1 / nrm);
     }
@@ -326,11 +326,11 @@ START_TEST(test_mesh_continuity)
 {
     /* the spectrum is continuous in the width and position of a source:
      * across the edges of the exact near zone (|g + i d| = 12 .. 13 bins for
-     * a line, 6 .. 7 for a tent's corners) a change of 2e-7 bins changes
+     * a line, 4 .. 5 for the corners of a wide tent) a change of 2e-7 bins changes
      * no bin by more than 1e-6 of the peak (a jump between the exact and
      * the mesh value would be about 1e-5) */
     static double a[1024], b[1024];
-    const double gs[][2] = {{12.0, 1}, {12.5, 1}, {13.0, 1}, {6.0, 0}, {6.5, 0}, {7.0, 0}};
+    const double gs[][2] = {{12.0, 1}, {12.5, 1}, {13.0, 1}, {4.0, 0}, {4.5, 0}, {5.0, 0}};
     int k, i;
     for (k = 0; k < 6; k++) {
         double g = gs[k][0] * 2.0, d = 2e-7 * 2.0, peak = 0.0, mx = 0.0; /* 2 Hz bins */

@@ -58,7 +58,7 @@
  * Far field (srx_exchange_sim_spectrum() with tail_tol > 0).  A powder
  * spectrum is a sum of some 10^5 such sources (lines and tents), whose
  * tails reach the whole window.  Each source is binned exactly only in its
- * near zone (where |g + i d| < 6 bins around the corners of a tent wider
+ * near zone (where |g + i d| < 4 bins around the corners of a tent wider
  * than 8 bins, 12 bins around a single line or a tent narrower than 2
  * bins, linearly between; the whole tent for a dispersive line narrower
  * than 2.5 bins; blended smoothly into the mesh over one more bin, so that
@@ -72,9 +72,9 @@
  * window each side; the kernels' transforms are made when a class is first
  * used and kept by the simulator).  The mesh's own value of the source is
  * subtracted in the near zone.  Against binning every source exactly over
- * every bin (tail_tol = 0): within 1e-5 of the peak (tests: 5e-5); single
- * lines and tents against quadrature or exact binning (5000 random ones):
- * within 7e-5 of their peak.  Sources beyond
+ * every bin (tail_tol = 0): within 5e-5 of the peak (tests); single lines
+ * and tents against quadrature or exact binning (5000 random ones): within
+ * 1.1e-4 of their peak.  Sources beyond
  * the mesh (windows that cut the pattern) are binned directly over a window
  * bounded by tail_tol, with the coarse far field of srx_exchange_spectrum().
  *
