@@ -50,47 +50,6 @@ static int die(const char *what, const srx_diag *d)
     return 1;
 }
 
-/* Temperature of the maximum of the model's rate between tlo and thi
- * (grid, then golden section on ln R). */
-static double model_tmax(const srx_rate_model *m, srx_rate_kind kind, double tlo, double thi)
-{
-    double best = tlo, rbest = -1.0, a, b, g = 0.5 * (sqrt(5.0) - 1.0);
-    for (double t = tlo; t <= thi; t += 1.0) {
-        double r;
-        if (srx_rates_eval(m, kind, t, NU0, NU1, &r, NULL, NULL) == SRX_OK && r > rbest)
-            rbest = r, best = t;
-    }
-    a = best - 1.0, b = best + 1.0;
-    for (int i = 0; i < 60; i++) {
-        double c = b - g * (b - a), e = a + g * (b - a), rc, re;
-        srx_rates_eval(m, kind, c, NU0, NU1, &rc, NULL, NULL);
-        srx_rates_eval(m, kind, e, NU0, NU1, &re, NULL, NULL);
-        if (rc > re) b = e; else a = c;
-    }
-    return 0.5 * (a + b);
-}
-
-/* Uncertainty of the maximum: first-order propagation of the fit's
- * covariance (numerical derivatives of Tmax by every free parameter). */
-static double model_tmax_err(const srx_peakfit_result *fit, srx_rate_kind kind, double tlo, double thi)
-{
-    double grad[SRX_RATES_NPARAM] = {0}, var = 0.0, t0 = model_tmax(&fit->model, kind, tlo, thi);
-    for (int j = 0; j < 4 * fit->model.n_processes; j++) {
-        srx_rate_model m = fit->model;
-        srx_process *q = &m.process[j / 4];
-        double *fields[4] = {&q->ea_ev, &q->tau0_s, &q->shape, &q->coupling_per_s2};
-        double *p = fields[j % 4], h;
-        if (!(fit->error[j] > 0.0)) continue;
-        h = 1e-4 * fabs(*p);
-        *p += h;
-        grad[j] = (model_tmax(&m, kind, tlo, thi) - t0) / h;
-    }
-    for (int i = 0; i < SRX_RATES_NPARAM; i++)
-        for (int j = 0; j < SRX_RATES_NPARAM; j++)
-            var += grad[i] * grad[j] * fit->covariance[i * SRX_RATES_NPARAM + j];
-    return sqrt(fabs(var));
-}
-
 static int make_data(const char *path)
 {
     srx_rate_model m;
@@ -200,8 +159,10 @@ int main(int argc, char **argv)
     srx_peakfit_options_init(&opt);
     if (srx_arrhenius_fit_peak(&data, &opt, fit, &d) != SRX_OK)
         return die("peak fit", &d);
-    double tmax = model_tmax(&fit->model, SRX_RATE_R1RHO, 300.0, 700.0);
-    double tmax_err = model_tmax_err(fit, SRX_RATE_R1RHO, 300.0, 700.0);
+    double tmax, tmax_err; /* the fitted curve's maximum, u from the fit's covariance */
+    if (srx_rates_maximum(&fit->model, SRX_RATE_R1RHO, NU0, NU1, 300.0, 700.0, fit->covariance,
+                          &tmax, &tmax_err, NULL, &d) != SRX_OK)
+        return die("rate maximum", &d);
 
     /* 3. plot data, fitted curves, summary */
     snprintf(path, sizeof path, "%s/fig6a.csv", argv[1]);

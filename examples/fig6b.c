@@ -57,47 +57,6 @@ static int die(const char *what, const srx_diag *d)
     return 1;
 }
 
-/* Temperature of the maximum of the model's rate between tlo and thi
- * (grid, then golden section on ln R). */
-static double model_tmax(const srx_rate_model *m, srx_rate_kind kind, double tlo, double thi)
-{
-    double best = tlo, rbest = -1.0, a, b, g = 0.5 * (sqrt(5.0) - 1.0);
-    for (double t = tlo; t <= thi; t += 1.0) {
-        double r;
-        if (srx_rates_eval(m, kind, t, NU0, NU1, &r, NULL, NULL) == SRX_OK && r > rbest)
-            rbest = r, best = t;
-    }
-    a = best - 1.0, b = best + 1.0;
-    for (int i = 0; i < 60; i++) {
-        double c = b - g * (b - a), e = a + g * (b - a), rc, re;
-        srx_rates_eval(m, kind, c, NU0, NU1, &rc, NULL, NULL);
-        srx_rates_eval(m, kind, e, NU0, NU1, &re, NULL, NULL);
-        if (rc > re) b = e; else a = c;
-    }
-    return 0.5 * (a + b);
-}
-
-/* Uncertainty of the maximum: first-order propagation of the fit's
- * covariance (numerical derivatives of Tmax by every free parameter). */
-static double model_tmax_err(const srx_peakfit_result *fit, srx_rate_kind kind, double tlo, double thi)
-{
-    double grad[SRX_RATES_NPARAM] = {0}, var = 0.0, t0 = model_tmax(&fit->model, kind, tlo, thi);
-    for (int j = 0; j < 4 * fit->model.n_processes; j++) {
-        srx_rate_model m = fit->model;
-        srx_process *q = &m.process[j / 4];
-        double *fields[4] = {&q->ea_ev, &q->tau0_s, &q->shape, &q->coupling_per_s2};
-        double *p = fields[j % 4], h;
-        if (!(fit->error[j] > 0.0)) continue;
-        h = 1e-4 * fabs(*p);
-        *p += h;
-        grad[j] = (model_tmax(&m, kind, tlo, thi) - t0) / h;
-    }
-    for (int i = 0; i < SRX_RATES_NPARAM; i++)
-        for (int j = 0; j < SRX_RATES_NPARAM; j++)
-            var += grad[i] * grad[j] * fit->covariance[i * SRX_RATES_NPARAM + j];
-    return sqrt(fabs(var));
-}
-
 /* K of Li+ hopping from the rigid-lattice 7Li line (seed Figure 5: Gaussian,
  * FWHM 5.0 kHz): M2 = (2 pi FWHM / sqrt(8 ln 2))^2, K = (2/3) M2.  This is
  * independent information: with flank-only data K and tau0 are degenerate. */
@@ -128,7 +87,9 @@ static int make_data(const char *path)
     m.background_r1rho = (srx_background){SRX_BACKGROUND_POWERLAW, 7.5e-13 * ks, 1.0, 0.0};
     for (int i = 0; i < 60; i++) { /* ln tau0 of the liquid: T1 maximum of the total at 253 K */
         m.process[1].tau0_s = exp(0.5 * (lo + hi));
-        if (model_tmax(&m, SRX_RATE_R1, 225.0, 285.0) > 253.0) hi = 0.5 * (lo + hi);
+        double tm = 0.0;
+        srx_rates_maximum(&m, SRX_RATE_R1, NU0, NU1, 225.0, 285.0, NULL, &tm, NULL, NULL, NULL);
+        if (tm > 253.0) hi = 0.5 * (lo + hi);
         else lo = 0.5 * (lo + hi);
     }
     frozen = m; /* below the melting point of PC: background only */
@@ -294,8 +255,10 @@ int main(int argc, char **argv)
     int liq = fit->model.process[0].tau0_s * exp(fit->model.process[0].ea_ev / (SRX_KB_EV_PER_K * 253.0)) <
                       fit->model.process[1].tau0_s * exp(fit->model.process[1].ea_ev / (SRX_KB_EV_PER_K * 253.0))
                   ? 0 : 1;
-    double tmax = model_tmax(&fit->model, SRX_RATE_R1, 215.0, 290.0);
-    double tmax_err = model_tmax_err(fit, SRX_RATE_R1, 215.0, 290.0);
+    double tmax, tmax_err; /* the fitted curve's maximum, u from the fit's covariance */
+    if (srx_rates_maximum(&fit->model, SRX_RATE_R1, NU0, NU1, 215.0, 290.0, fit->covariance,
+                          &tmax, &tmax_err, NULL, &d) != SRX_OK)
+        return die("rate maximum", &d);
 
     /* 3. plot data, fitted curves, summary */
     snprintf(path, sizeof path, "%s/fig6b.csv", argv[1]);

@@ -5,6 +5,9 @@
 #include <math.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_min.h>
+
 #include "internal.h"
 #include "spinrelax/rates.h"
 
@@ -274,5 +277,107 @@ int srx_rates_cq_from_coupling(double coupling_per_s2, double eta, double *cq_hz
     if (!cq_hz)
         return srxi_fail(diag, SRX_EINVAL, "rates: NULL argument");
     *cq_hz = sqrt(coupling_per_s2 * 25.0 / (2.0 * SRXI_PI * SRXI_PI * (1.0 + eta * eta / 3.0)));
+    return SRX_OK;
+}
+
+/* ------------------------------------------------------------ maximum */
+
+#define TMAX_SCAN 512
+
+typedef struct tmax_ctx {
+    const srx_rate_model *m;
+    srx_rate_kind kind;
+    double nu0, nu1;
+} tmax_ctx;
+
+/* -ln R at T = 1/x; a large finite value where the rate is not usable
+ * (GSL's minimiser must only see finite values) */
+static double neg_ln_rate(double x, void *p)
+{
+    const tmax_ctx *c = p;
+    double r;
+    if (!(x > 0.0) || srx_rates_eval(c->m, c->kind, 1.0 / x, c->nu0, c->nu1, &r, NULL, NULL) ||
+        !(r > 0.0) || !srxi_isfinite(r))
+        return 1e300;
+    return -log(r);
+}
+
+int srx_rates_maximum(const srx_rate_model *model, srx_rate_kind kind, double larmor_hz,
+                      double spinlock_hz, double tmin_k, double tmax_k, const double *covariance,
+                      double *t_max_k, double *t_max_err_k, double *rate_max_per_s,
+                      srx_diag *diag)
+{
+    tmax_ctx c = {model, kind, larmor_hz, spinlock_hz};
+    double xs[TMAX_SCAN], fs[TMAX_SCAN], x, t, r;
+    int i, best = 0, st;
+    if (!model || !t_max_k)
+        return srxi_fail(diag, SRX_EINVAL, "rates maximum: NULL argument");
+    if (!srxi_isfinite(tmin_k) || !srxi_isfinite(tmax_k) || !(tmin_k > 0.0) || !(tmax_k > tmin_k))
+        return srxi_fail(diag, SRX_EINVAL, "rates maximum: the interval [%g, %g] K must satisfy "
+                         "0 < tmin < tmax", tmin_k, tmax_k);
+    /* the model and frequencies, checked once at the interval's ends */
+    if ((st = srx_rates_eval(model, kind, tmin_k, larmor_hz, spinlock_hz, &r, NULL, diag)) ||
+        (st = srx_rates_eval(model, kind, tmax_k, larmor_hz, spinlock_hz, &r, NULL, diag)))
+        return st;
+    for (i = 0; i < TMAX_SCAN; i++) {
+        xs[i] = 1.0 / tmax_k + (1.0 / tmin_k - 1.0 / tmax_k) * i / (TMAX_SCAN - 1.0);
+        fs[i] = neg_ln_rate(xs[i], &c);
+        if (fs[i] < fs[best])
+            best = i;
+    }
+    if (best == 0 || best == TMAX_SCAN - 1)
+        return srxi_fail(diag, SRX_ENODATA, "rates maximum: no maximum inside [%g, %g] K: the "
+                         "rate is largest at %g K", tmin_k, tmax_k, 1.0 / xs[best]);
+    x = xs[best];
+    if (fs[best - 1] > fs[best] && fs[best + 1] > fs[best]) {
+        /* Brent between the neighbours, which bracket the minimum of -ln R */
+        gsl_function f = {neg_ln_rate, &c};
+        gsl_min_fminimizer *s = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
+        int it;
+        if (!s)
+            return srxi_fail(diag, SRX_ENOMEM, "rates maximum: out of memory");
+        gsl_min_fminimizer_set_with_values(s, &f, xs[best], fs[best], xs[best - 1], fs[best - 1],
+                                           xs[best + 1], fs[best + 1]);
+        for (it = 0; it < 100; it++) {
+            if (gsl_min_fminimizer_iterate(s) != GSL_SUCCESS)
+                break;
+            if (gsl_min_test_interval(gsl_min_fminimizer_x_lower(s),
+                                      gsl_min_fminimizer_x_upper(s), 0.0, 1e-11) == GSL_SUCCESS)
+                break;
+        }
+        x = gsl_min_fminimizer_x_minimum(s);
+        gsl_min_fminimizer_free(s);
+    }
+    t = 1.0 / x;
+    *t_max_k = t;
+    if (rate_max_per_s &&
+        (st = srx_rates_eval(model, kind, t, larmor_hz, spinlock_hz, rate_max_per_s, NULL, diag)))
+        return st;
+    if (t_max_err_k) {
+        double gp[SRX_RATES_NPARAM], gm[SRX_RATES_NPARAM], rp, rm, r0, h = 2e-4 * t, d2, var = 0.0;
+        double dt[SRX_RATES_NPARAM];
+        int j, k;
+        *t_max_err_k = 0.0;
+        if (!covariance)
+            return SRX_OK;
+        for (j = 0; j < SRX_RATES_NPARAM * SRX_RATES_NPARAM; j++)
+            if (!srxi_isfinite(covariance[j]))
+                return srxi_fail(diag, SRX_EINVAL, "rates maximum: covariance[%d] is not finite",
+                                 j);
+        if ((st = srx_rates_eval(model, kind, t + h, larmor_hz, spinlock_hz, &rp, gp, diag)) ||
+            (st = srx_rates_eval(model, kind, t - h, larmor_hz, spinlock_hz, &rm, gm, diag)) ||
+            (st = srx_rates_eval(model, kind, t, larmor_hz, spinlock_hz, &r0, NULL, diag)))
+            return st;
+        d2 = (log(rp) - 2.0 * log(r0) + log(rm)) / (h * h);
+        if (!(d2 < 0.0))
+            return srxi_fail(diag, SRX_ENODATA, "rates maximum: the peak at %g K is too flat to "
+                             "locate (d2 ln R / dT2 = %g)", t, d2);
+        for (j = 0; j < SRX_RATES_NPARAM; j++)
+            dt[j] = -((gp[j] / rp - gm[j] / rm) / (2.0 * h)) / d2;
+        for (j = 0; j < SRX_RATES_NPARAM; j++)
+            for (k = 0; k < SRX_RATES_NPARAM; k++)
+                var += dt[j] * covariance[j * SRX_RATES_NPARAM + k] * dt[k];
+        *t_max_err_k = sqrt(fmax(var, 0.0));
+    }
     return SRX_OK;
 }

@@ -1,5 +1,6 @@
 /* rates: 1/T1 and 1/T1rho of physics.md section 3, gradients, backgrounds,
  * conversions, invalid models, threads. */
+#include <math.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -314,6 +315,130 @@ START_TEST(thread_safety)
 }
 END_TEST
 
+START_TEST(maximum_check_values)
+{
+    /* srx_rates_maximum against physics.md: BPP 1/T1 peaks at omega0 tau =
+     * 0.6157951470, the asymmetric model (beta 1.8) at 0.7082308, so
+     * T_max = Ea / (kB ln(tau_max / tau0)); R(T_max) = 0.9501171461 M2 / omega0
+     * for BPP.  To 1e-9 (BPP) and 1e-6 (7-digit check value) relative. */
+    const double nu0 = 116.59e6, w0 = TWO_PI * nu0, ea = 0.44, tau0 = 3e-14, m2 = 4e9;
+    double k, t, r, terr, texp;
+    srx_rate_model m;
+    srx_diag d;
+    ck_assert_int_eq(srx_rates_coupling_from_m2(m2, &k, NULL), SRX_OK);
+    m = one_process(SRX_SPECTRAL_BPP, ea, tau0, 0, k);
+    ck_assert_int_eq(srx_rates_maximum(&m, SRX_RATE_R1, nu0, 0.0, 150.0, 900.0, NULL, &t, &terr,
+                                       &r, &d),
+                     SRX_OK);
+    texp = ea / (KB * log(0.6157951470 / w0 / tau0));
+    srxt_assert_rel(t, texp, 1e-9);
+    srxt_assert_rel(r, 0.9501171461 * m2 / w0, 1e-9);
+    ck_assert(terr == 0.0);
+    m = one_process(SRX_SPECTRAL_ASYMMETRIC, ea, tau0, 1.8, k);
+    ck_assert_int_eq(srx_rates_maximum(&m, SRX_RATE_R1, nu0, 0.0, 150.0, 900.0, NULL, &t, NULL,
+                                       NULL, &d),
+                     SRX_OK);
+    srxt_assert_rel(t, ea / (KB * log(0.7082308 / w0 / tau0)), 1e-6);
+    /* 1/T1rho, BPP, nu1 = 20 kHz: omega1 tau = 0.5 up to the small J(w0)
+     * terms (0.05 K, as in t1rho_peak_temperature) */
+    m = one_process(SRX_SPECTRAL_BPP, ea, tau0, 0, k);
+    ck_assert_int_eq(srx_rates_maximum(&m, SRX_RATE_R1RHO, nu0, 20e3, 150.0, 900.0, NULL, &t,
+                                       NULL, NULL, &d),
+                     SRX_OK);
+    ck_assert_double_eq_tol(t, ea / (KB * log(0.5 / (TWO_PI * 20e3) / tau0)), 0.05);
+}
+END_TEST
+
+START_TEST(maximum_uncertainty)
+{
+    /* u(T_max) for one BPP process with a covariance of Ea and tau0
+     * (correlated): T_max = Ea / (kB L), L = ln(tau_max / tau0), so
+     * dT/dEa = 1 / (kB L) and dT/dtau0 = Ea / (kB L^2 tau0) exactly; to 1e-6.
+     * The background's parameters and K do not move a BPP maximum
+     * without background: their covariance entries change nothing. */
+    const double nu0 = 116.59e6, w0 = TWO_PI * nu0, ea = 0.44, tau0 = 3e-14;
+    const double sea = 0.01, stau = 0.3 * tau0, rho = -0.8;
+    double cov[SRX_RATES_NPARAM * SRX_RATES_NPARAM] = {0}, t, terr, l, dea, dtau, want;
+    srx_rate_model m = one_process(SRX_SPECTRAL_BPP, ea, tau0, 0, 1e9);
+    cov[SRX_RATES_P_EA(0) * SRX_RATES_NPARAM + SRX_RATES_P_EA(0)] = sea * sea;
+    cov[SRX_RATES_P_TAU0(0) * SRX_RATES_NPARAM + SRX_RATES_P_TAU0(0)] = stau * stau;
+    cov[SRX_RATES_P_EA(0) * SRX_RATES_NPARAM + SRX_RATES_P_TAU0(0)] = rho * sea * stau;
+    cov[SRX_RATES_P_TAU0(0) * SRX_RATES_NPARAM + SRX_RATES_P_EA(0)] = rho * sea * stau;
+    cov[SRX_RATES_P_COUPLING(0) * SRX_RATES_NPARAM + SRX_RATES_P_COUPLING(0)] = 1e16;
+    ck_assert_int_eq(srx_rates_maximum(&m, SRX_RATE_R1, nu0, 0.0, 150.0, 900.0, cov, &t, &terr,
+                                       NULL, NULL),
+                     SRX_OK);
+    l = log(0.6157951470 / w0 / tau0);
+    dea = 1.0 / (KB * l);
+    dtau = ea / (KB * l * l * tau0);
+    want = sqrt(dea * dea * sea * sea + dtau * dtau * stau * stau + 2.0 * dea * dtau * rho * sea * stau);
+    srxt_assert_rel(terr, want, 1e-6);
+}
+END_TEST
+
+START_TEST(maximum_with_background)
+{
+    /* with a power-law background the maximum moves; against a brute-force
+     * scan (1e-4 K steps, then the parabola through the best three) to
+     * 1e-7 relative; two processes: the larger peak inside the interval */
+    const double nu0 = 116.59e6;
+    srx_rate_model m = one_process(SRX_SPECTRAL_ASYMMETRIC, 0.5, 1e-13, 1.6, 2e9);
+    double t, best = -1.0, tb = 0.0, r[3], tt, h = 1e-4;
+    m.background_r1 = (srx_background){SRX_BACKGROUND_POWERLAW, 2e-6, 2.0, 0.0};
+    ck_assert_int_eq(srx_rates_maximum(&m, SRX_RATE_R1, nu0, 0.0, 200.0, 1000.0, NULL, &t, NULL,
+                                       NULL, NULL),
+                     SRX_OK);
+    for (tt = t - 2.0; tt <= t + 2.0; tt += h) {
+        double v;
+        ck_assert_int_eq(srx_rates_r1(&m, tt, nu0, &v, NULL), SRX_OK);
+        if (v > best)
+            best = v, tb = tt;
+    }
+    srx_rates_r1(&m, tb - h, nu0, &r[0], NULL);
+    srx_rates_r1(&m, tb, nu0, &r[1], NULL);
+    srx_rates_r1(&m, tb + h, nu0, &r[2], NULL);
+    tb += 0.5 * h * (r[0] - r[2]) / (r[0] - 2.0 * r[1] + r[2]);
+    srxt_assert_rel(t, tb, 1e-7);
+    /* monotonic inside the interval (the background dominates at high T
+     * with n = 6): no maximum, named end */
+    m.background_r1.exponent = 6.0;
+    m.background_r1.amplitude = 1e-12;
+    {
+        srx_diag d;
+        ck_assert_int_eq(srx_rates_maximum(&m, SRX_RATE_R1, nu0, 0.0, 800.0, 1500.0, NULL, &t,
+                                           NULL, NULL, &d),
+                         SRX_ENODATA);
+        ck_assert_ptr_nonnull(strstr(d.message, "largest at 1500 K"));
+    }
+}
+END_TEST
+
+START_TEST(maximum_bad_input)
+{
+    srx_rate_model m = one_process(SRX_SPECTRAL_BPP, 0.3, 1e-13, 0, 1e9);
+    double t, cov[SRX_RATES_NPARAM * SRX_RATES_NPARAM] = {0}, e;
+    srx_diag d;
+    ck_assert_int_eq(srx_rates_maximum(NULL, SRX_RATE_R1, 1e8, 0, 100, 500, NULL, &t, NULL, NULL, &d),
+                     SRX_EINVAL);
+    ck_assert_int_eq(srx_rates_maximum(&m, SRX_RATE_R1, 1e8, 0, 500, 100, NULL, &t, NULL, NULL, &d),
+                     SRX_EINVAL);
+    ck_assert_int_eq(srx_rates_maximum(&m, SRX_RATE_R1, 1e8, 0, -1, 100, NULL, &t, NULL, NULL, &d),
+                     SRX_EINVAL);
+    ck_assert_int_eq(srx_rates_maximum(&m, SRX_RATE_R1, 1e8, 0, NAN, 100, NULL, &t, NULL, NULL, &d),
+                     SRX_EINVAL);
+    ck_assert_int_eq(srx_rates_maximum(&m, SRX_RATE_R1RHO, 1e8, 0, 100, 500, NULL, &t, NULL, NULL,
+                                       &d),
+                     srx_rates_r1rho(&m, 300, 1e8, 0, &e, NULL));
+    cov[3] = NAN;
+    ck_assert_int_eq(srx_rates_maximum(&m, SRX_RATE_R1, 1e8, 0, 100, 500, cov, &t, &e, NULL, &d),
+                     SRX_EINVAL);
+    ck_assert_ptr_nonnull(strstr(d.message, "covariance"));
+    m.process[0].tau0_s = -1.0;
+    ck_assert_int_ne(srx_rates_maximum(&m, SRX_RATE_R1, 1e8, 0, 100, 500, NULL, &t, NULL, NULL, &d),
+                     SRX_OK);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("rates");
@@ -328,6 +453,12 @@ int main(void)
     tc = tcase_create("gradient");
     tcase_add_test(tc, gradient_matches_finite_differences);
     tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("maximum");
+    tcase_add_test(tc, maximum_check_values);
+    tcase_add_test(tc, maximum_uncertainty);
+    tcase_add_test(tc, maximum_with_background);
+    tcase_add_test(tc, maximum_bad_input);
     suite_add_tcase(s, tc);
     tc = tcase_create("conversions");
     tcase_add_test(tc, coupling_conversions);

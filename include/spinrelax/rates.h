@@ -140,6 +140,39 @@ SRX_API int srx_rates_r1rho(const srx_rate_model *model, double temperature_k,
                             srx_diag *diag);
 
 /**
+ * @brief Where a model's rate is largest, and the uncertainty a fit gives
+ *        that temperature.
+ *
+ * The largest rate between tmin_k and tmax_k: a scan of 512 temperatures
+ * evenly spaced in 1/T, then Brent's method (GSL) on ln R between the scan
+ * neighbours of the largest interior point (relative precision 1e-10 in T).
+ * With a covariance of the model's natural parameters (gradient layout, as
+ * in srx_peakfit_result.covariance), the standard uncertainty of T_max to
+ * first order through the stationarity of ln R:
+ * dT_max/dp = -(d2 ln R / dT dp) / (d2 ln R / dT2), from the analytic
+ * gradients differenced in T.  For one BPP process, 1/T1 peaks at
+ * omega0 tau = 0.6157951 and 1/T1rho (omega0 >> omega1) at omega1 tau = 0.5.
+ * @param model           the rate model
+ * @param kind            #SRX_RATE_R1 or #SRX_RATE_R1RHO
+ * @param larmor_hz       nu0 in Hz (> 0)
+ * @param spinlock_hz     nu1 in Hz (> 0 for #SRX_RATE_R1RHO)
+ * @param tmin_k, tmax_k  the interval searched (0 < tmin_k < tmax_k, finite)
+ * @param covariance      #SRX_RATES_NPARAM x #SRX_RATES_NPARAM row-major
+ *                        (zeros for fixed parameters), or NULL
+ * @param t_max_k         receives T_max in K
+ * @param t_max_err_k     NULL, or receives u(T_max) in K (0 without a covariance)
+ * @param rate_max_per_s  NULL, or receives R(T_max) in s^-1
+ * @return #SRX_OK; #SRX_ENODATA when the rate has no maximum inside the
+ *         interval (it is largest at an end: the message says which);
+ *         #SRX_EINVAL, #SRX_EDOM as srx_rates_eval() and for a bad interval
+ *         or a covariance that is not finite; #SRX_ENOMEM.
+ */
+SRX_API int srx_rates_maximum(const srx_rate_model *model, srx_rate_kind kind, double larmor_hz,
+                              double spinlock_hz, double tmin_k, double tmax_k,
+                              const double *covariance, double *t_max_k, double *t_max_err_k,
+                              double *rate_max_per_s, srx_diag *diag);
+
+/**
  * @brief Homonuclear dipolar coupling: K = (2/3) M2.
  * @param m2_rad2_per_s2   rigid-lattice (Van Vleck) second moment in rad^2 s^-2 (>= 0)
  * @param coupling_per_s2  receives K in s^-2
