@@ -318,8 +318,11 @@ static const char help_peak[] =
     "Output (JSON keys; CSV has the same columns for process 1):\n"
     "model, ea_ev, ea_err_ev, tau0_s, tau0_err_s, beta, beta_err, coupling_per_s2,\n"
     "coupling_err_per_s2, reduced_chi2, n_points, converged, plus ea_tau0_correlation,\n"
-    "flank_low_ea_ev(_err), aic, bic, `processes` when N > 1 and `background` when\n"
-    "one is fitted.  beta is the shape: asymmetry exponent, Cole-Davidson eps,\n"
+    "flank_low_ea_ev(_err), aic, bic, `processes` when N > 1, `background` when\n"
+    "one is fitted, and `maxima`: for each T1 / T1rho frame (rate, larmor_hz,\n"
+    "spinlock_hz) whose fitted curve peaks inside the frame's temperatures,\n"
+    "t_max_k, its uncertainty t_max_err_k (from the covariance) and\n"
+    "rate_max_per_s.  beta is the shape: asymmetry exponent, Cole-Davidson eps,\n"
     "Cole-Cole alpha, or the width of Ea in eV; 1 where the model has none.\n"
     "Exit status: 0 fitted, 1 bad usage or data, 2 not converged (result still\n"
     "printed), 3 I/O failure.\n";
@@ -414,6 +417,63 @@ static void json_background(const char *name, const srx_peakfit_background *b)
     printf("}");
 }
 
+/* one frame of the data (rate kind and frequencies) and the temperatures
+ * it covers, for the maxima of the fitted curves */
+typedef struct peak_frame {
+    srx_rate_kind kind;
+    double nu0, nu1, tmin, tmax;
+    int found;                       /* the curve has a maximum inside [tmin, tmax] */
+    double t_max, t_max_err, r_max;
+} peak_frame;
+
+#define MAX_FRAMES 8
+
+static int collect_frames(const rate_table *t, peak_frame *fr)
+{
+    int n = 0, j;
+    size_t i;
+    for (i = 0; i < t->n; i++) {
+        double nu1 = t->kind[i] == SRX_RATE_R1RHO ? t->spinlock_hz[i] : 0.0;
+        for (j = 0; j < n; j++)
+            if (fr[j].kind == t->kind[i] && fabs(fr[j].nu0 - t->larmor_hz[i]) <= 1e-6 * fr[j].nu0 &&
+                fabs(fr[j].nu1 - nu1) <= 1e-6 * fr[j].nu1)
+                break;
+        if (j == n) {
+            if (n == MAX_FRAMES)
+                continue;
+            fr[n++] = (peak_frame){t->kind[i], t->larmor_hz[i], nu1, t->temperature_k[i],
+                                   t->temperature_k[i], 0, NAN, NAN, NAN};
+        }
+        fr[j].tmin = fmin(fr[j].tmin, t->temperature_k[i]);
+        fr[j].tmax = fmax(fr[j].tmax, t->temperature_k[i]);
+    }
+    return n;
+}
+
+static void json_maxima(const peak_frame *fr, int n)
+{
+    int j, first = 1;
+    printf(", \"maxima\": [");
+    for (j = 0; j < n; j++) {
+        if (!fr[j].found)
+            continue;
+        printf("%s{\"rate\": \"%s\", \"larmor_hz\": ", first ? "" : ", ",
+               fr[j].kind == SRX_RATE_R1 ? "t1" : "t1rho");
+        cli_json_double(stdout, fr[j].nu0);
+        printf(", \"spinlock_hz\": ");
+        cli_json_double(stdout, fr[j].nu1);
+        printf(", \"t_max_k\": ");
+        cli_json_double(stdout, fr[j].t_max);
+        printf(", \"t_max_err_k\": ");
+        cli_json_double(stdout, fr[j].t_max_err);
+        printf(", \"rate_max_per_s\": ");
+        cli_json_double(stdout, fr[j].r_max);
+        printf("}");
+        first = 0;
+    }
+    printf("]");
+}
+
 int cli_fit_peak(int argc, char **argv)
 {
     const char *pos[1], *model = "asymmetric", *background = "powerlaw";
@@ -437,7 +497,8 @@ int cli_fit_peak(int argc, char **argv)
     rate_table t;
     srx_diag diag;
     size_t skipped;
-    int p;
+    int p, n_frames;
+    peak_frame frames[MAX_FRAMES];
 
     status = cli_parse("fit-peak", argc, argv, opts, pos, 1, &npos);
     if (status < 0) {
@@ -498,6 +559,7 @@ int cli_fit_peak(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     status = srx_arrhenius_fit_peak(&d, &o, res, &diag);
+    n_frames = collect_frames(&t, frames);
     rate_table_free(&t);
     if (status != SRX_OK && status != SRX_ENOCONV && status != SRX_ESINGULAR) {
         fprintf(stderr, "spinrelax fit-peak: %s: /results/transients: %s\n", pos[0], diag.message);
@@ -507,6 +569,16 @@ int cli_fit_peak(int argc, char **argv)
     if (status != SRX_OK) {
         fprintf(stderr, "spinrelax fit-peak: %s: %s\n", pos[0], diag.message);
         exit_status = CLI_EXIT_NOCONV;
+    }
+    /* the fitted curve's maximum in each frame, where it lies inside the
+     * frame's temperatures */
+    for (p = 0; p < n_frames; p++) {
+        peak_frame *f = &frames[p];
+        f->found = srx_rates_maximum(&res->model, f->kind, f->nu0, f->nu1, f->tmin, f->tmax,
+                                     res->singular ? NULL : res->covariance, &f->t_max,
+                                     &f->t_max_err, &f->r_max, NULL) == SRX_OK;
+        if (f->found && res->singular)
+            f->t_max_err = NAN;
     }
     {
         const srx_peakfit_process *q = &res->process[0];
@@ -585,6 +657,7 @@ int cli_fit_peak(int argc, char **argv)
                 }
                 printf("}");
             }
+            json_maxima(frames, n_frames);
             printf("}\n");
         } else {
             print_numbers(0, model, num, 16, NULL);

@@ -42,6 +42,16 @@ grep -q '"converged": true' "$tmp/peak.json"
 grep -q '"background": {"t1": ' "$tmp/peak.json"
 check "global fit, low-T flank (beta - 1) Ea" "$(json_get "$tmp/peak.json" flank_low_ea_ev)" \
     "$(json_get "$tmp/peak.json" flank_low_ea_err_ev)"
+# maxima of the fitted curves inside the data: the T1rho maximum at the
+# truth's 513 K (omega1 tau = 0.5661; the J(omega0) terms and the background
+# move it by less than 0.2 K) within 3 uncertainties + 0.2 K; no T1 maximum
+# (it lies near 1600 K, beyond the data's 650 K)
+tm=$(json_get "$tmp/peak.json" t_max_k); tu=$(json_get "$tmp/peak.json" t_max_err_k)
+awk -v t="$tm" -v u="$tu" 'BEGIN { d = t - 513; if (d < 0) d = -d;
+    printf "T1rho maximum: %.2f +- %.2f K (truth 513)\n", t, u;
+    if (!(u > 0 && u < 5) || d > 3 * u + 0.2) exit 1 }'
+grep -q '"maxima": \[{"rate": "t1rho", "larmor_hz": 116590000, "spinlock_hz": 20000, ' "$tmp/peak.json"
+[ "$(grep -o '"rate": "t1"' "$tmp/peak.json" | wc -l)" -eq 0 ] || { echo "a T1 maximum was reported"; exit 1; }
 # fixed parameters: beta fixed at the truth gives Ea = 0.55 eV
 "$bin" fit-peak "$tmp/d.h5" --fix beta=1.8 --json > "$tmp/fixed.json"
 grep -q '"beta": 1.8[,0]' "$tmp/fixed.json" || grep -q '"beta": 1.8000000000000000' "$tmp/fixed.json"
