@@ -15,9 +15,9 @@
  *      both within 5% of the paper).
  * 2. Analyses the file as a user would: a kink fit of each set
  *    (srx_arrhenius_fit_kink), the Ngai n with its uncertainty
- *    (srx_transport_ngai_n_err), and sigma at 30 and 50 C read from the
- *    fitted curve, with an uncertainty from a parametric bootstrap (refits
- *    of 200 replicas drawn from the fitted curve with the data's sigma_err).
+ *    (srx_transport_ngai_n_err), and sigma at 30 and 50 C from the fitted
+ *    curve with its uncertainty from the fit's covariance
+ *    (srx_arrhenius_conductivity_at).
  * 3. Writes OUTDIR/fig3b-data.csv, fig3b-fit.csv and summary-fig3b.csv;
  *    examples/fig3b.gp draws OUTDIR/fig3b.png. */
 #include <math.h>
@@ -29,7 +29,6 @@
 
 #define NT 18          /* -50 .. 120 C every 10 K */
 #define NOISE 0.02     /* relative noise of sigma */
-#define NBOOT 200
 #define KB SRX_KB_EV_PER_K
 
 static double uniform01(unsigned long long *s) /* xorshift64*: deterministic noise */
@@ -97,29 +96,6 @@ static int simulate(const char *path)
         fprintf(stderr, "fig3b: writing %s: %s\n", path, d.message);
     srx_h5_close(f);
     return status != SRX_OK;
-}
-
-/* Standard deviation of sigma(t_k) over refits of replicas of the fitted
- * curve with the data's own uncertainties (parametric bootstrap). */
-static double bootstrap_sigma_err(const srx_h5_conductivity *c, const srx_conductivity_result *r,
-                                  double t_k)
-{
-    unsigned long long rng = 7;
-    double s[64], sum = 0.0, sum2 = 0.0;
-    int m = 0;
-    if (c->n > 64 || !c->sigma_err_s_per_m)
-        return NAN;
-    for (int b = 0; b < NBOOT; b++) {
-        srx_conductivity_result rb;
-        for (size_t i = 0; i < c->n; i++)
-            s[i] = fitted_sigma(r, c->temperature_k[i]) + c->sigma_err_s_per_m[i] * gauss(&rng);
-        if (srx_arrhenius_fit_kink(c->n, c->temperature_k, s, c->sigma_err_s_per_m, &rb, NULL) !=
-            SRX_OK)
-            continue;
-        double v = fitted_sigma(&rb, t_k);
-        sum += v, sum2 += v * v, m++;
-    }
-    return m > 1 ? sqrt((sum2 - sum * sum / m) / (m - 1)) : NAN;
 }
 
 static void row(FILE *f, const char *quantity, double paper, double got, double err)
@@ -207,12 +183,18 @@ static int analyse(const char *dir, const char *path)
     row(f, "Na Ea below the kink (eV)", 1.23, r[1].ea_low_ev, r[1].ea_low_err_ev);
     row(f, "Na Ea above the kink (eV)", 0.36, r[1].ea_high_ev, r[1].ea_high_err_ev);
     row(f, "Na crossover (K)", 283.15, r[1].crossover_k, r[1].crossover_err_k);
-    row(f, "Na sigma(30 C) (S/cm)", 1.2e-4, fitted_sigma(&r[1], 303.15) / 100.0,
-        bootstrap_sigma_err(set[1], &r[1], 303.15) / 100.0);
-    row(f, "Na sigma(50 C) (S/cm)", 2.9e-4, fitted_sigma(&r[1], 323.15) / 100.0,
-        bootstrap_sigma_err(set[1], &r[1], 323.15) / 100.0);
-    row(f, "Li sigma(50 C) (S/cm)", 9.1e-5, fitted_sigma(&r[0], 323.15) / 100.0,
-        bootstrap_sigma_err(set[0], &r[0], 323.15) / 100.0);
+    {
+        const struct { const char *q; double paper; int set; double t_k; } sg[3] = {
+            {"Na sigma(30 C) (S/cm)", 1.2e-4, 1, 303.15},
+            {"Na sigma(50 C) (S/cm)", 2.9e-4, 1, 323.15},
+            {"Li sigma(50 C) (S/cm)", 9.1e-5, 0, 323.15}};
+        for (int k = 0; k < 3; k++) {
+            double v, u;
+            if (srx_arrhenius_conductivity_at(&r[sg[k].set], sg[k].t_k, &v, &u, &d) != SRX_OK)
+                return fprintf(stderr, "fig3b: %s\n", d.message), 1;
+            row(f, sg[k].q, sg[k].paper, v / 100.0, u / 100.0);
+        }
+    }
     row(f, "Li Ngai n", 0.72, n[0], n_err[0]);
     row(f, "Na Ngai n", 0.71, n[1], n_err[1]);
     row(f, "Li n (NMR 0.20 eV vs sigma)", 0.29, n[2], n_err[2]);

@@ -574,6 +574,12 @@ int srx_arrhenius_fit_conductivity(size_t n, const double *temperature_k,
     result->n_points = fr.n_points;
     result->converged = status == SRX_OK;
     result->covariance_scaled = fr.covariance_scaled;
+    result->param[0] = fr.ln_prefactor;
+    result->param[1] = fr.ea_ev;
+    result->covariance[0] = fr.ln_prefactor_err * fr.ln_prefactor_err;
+    result->covariance[5] = fr.ea_err_ev * fr.ea_err_ev;
+    result->covariance[1] = result->covariance[4] =
+        fr.correlation * fr.ln_prefactor_err * fr.ea_err_ev;
     return status;
 }
 
@@ -744,10 +750,52 @@ int srx_arrhenius_fit_kink(size_t n, const double *temperature_k,
     result->n_points = (int)n;
     result->converged = bestsum.converged;
     result->covariance_scaled = bestsum.covariance_scaled;
+    memcpy(result->param, bestp, sizeof bestp);
+    memcpy(result->covariance, bestcov, sizeof bestcov);
+    result->hinge_width_per_k = ctx.h;
     if (beststatus == SRX_ESINGULAR)
         return srxi_fail(diag, SRX_ESINGULAR, "arrhenius: kink parameters not determined");
     if (beststatus == SRX_ENOCONV)
         return srxi_fail(diag, SRX_ENOCONV, "arrhenius: kink fit did not converge");
+    return SRX_OK;
+}
+
+int srx_arrhenius_conductivity_at(const srx_conductivity_result *r, double temperature_k,
+                                  double *sigma_s_per_m, double *sigma_err_s_per_m,
+                                  srx_diag *diag)
+{
+    double x, y, g[4] = {0.0, 0.0, 0.0, 0.0}, v = 0.0;
+    int i, j;
+    if (!r || !sigma_s_per_m)
+        return srxi_fail(diag, SRX_EINVAL, "arrhenius: NULL argument");
+    if (!srxi_isfinite(temperature_k) || !(temperature_k > 0.0))
+        return srxi_fail(diag, SRX_EINVAL, "arrhenius: temperature %g K must be > 0",
+                         temperature_k);
+    for (i = 0; i < 4; i++)
+        if (!srxi_isfinite(r->param[i]))
+            return srxi_fail(diag, SRX_EINVAL, "arrhenius: conductivity result parameter %d is "
+                             "not finite", i);
+    x = 1.0 / temperature_k;
+    if (!r->kink) {
+        y = r->param[0] - r->param[1] / KB * x;
+        g[0] = 1.0;
+        g[1] = -x / KB;
+    } else {
+        double d = x - r->param[3], h = r->hinge_width_per_k, dsp = d > 0.0 ? 1.0 : 0.0;
+        double sp = h > 0.0 ? softplus(d, h, &dsp) : fmax(d, 0.0); /* h = 0: sharp */
+        y = r->param[0] - r->param[2] / KB * d - (r->param[1] - r->param[2]) / KB * sp;
+        g[0] = 1.0;
+        g[1] = -sp / KB;
+        g[2] = -(d - sp) / KB;
+        g[3] = r->param[2] / KB + (r->param[1] - r->param[2]) / KB * dsp;
+    }
+    *sigma_s_per_m = exp(y) / temperature_k;
+    if (sigma_err_s_per_m) {
+        for (i = 0; i < 4; i++)
+            for (j = 0; j < 4; j++)
+                v += g[i] * r->covariance[4 * i + j] * g[j];
+        *sigma_err_s_per_m = *sigma_s_per_m * sqrt(fmax(v, 0.0));
+    }
     return SRX_OK;
 }
 

@@ -380,20 +380,65 @@ START_TEST(conductivity_single)
     srxt_assert_rel(c.ea_ev, 1.01, 1e-9);
     srxt_assert_rel(c.prefactor_s_k_per_m, 5e6, 1e-7);
     ck_assert_int_eq(c.kink, 0);
+    /* the fitted curve at any temperature, inside and beyond the data */
+    for (i = 0; i < 4; i++) {
+        double tt = 200.0 + 70.0 * i, v, u;
+        ck_assert_int_eq(srx_arrhenius_conductivity_at(&c, tt, &v, &u, NULL), SRX_OK);
+        srxt_assert_rel(v, 5e6 * exp(-1.01 / (KB * tt)) / tt, 1e-7);
+        ck_assert(u >= 0.0 && u < 1e-6 * v);
+    }
+}
+END_TEST
+
+/* sigma(T) from a single-regime fit of noisy data (2 %): the interval
+ * sigma +- u(sigma) of srx_arrhenius_conductivity_at() covers the truth on
+ * [0.45, 0.92] of 40 draws (SRX_LONG: 400), inside the data (300 K) and
+ * extrapolated (400 K); the truth within 5 u on every draw. */
+START_TEST(conductivity_at_coverage)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    const int draws = srxt_long() ? 400 : 40;
+    const double tq[2] = {300.0, 400.0};
+    int dr, in[2] = {0, 0}, k;
+    gsl_rng_set(rng, 11);
+    for (dr = 0; dr < draws; dr++) {
+        double t[12], s[12], e[12];
+        srx_conductivity_result c;
+        int i;
+        for (i = 0; i < 12; i++) {
+            t[i] = 250.0 + 8.0 * i;
+            s[i] = 3e5 * exp(-0.36 / (KB * t[i])) / t[i] * exp(0.02 * gsl_ran_gaussian(rng, 1));
+            e[i] = 0.02 * s[i];
+        }
+        ck_assert_int_eq(srx_arrhenius_fit_conductivity(12, t, s, e, &c, NULL), SRX_OK);
+        for (k = 0; k < 2; k++) {
+            double v, u, truth = 3e5 * exp(-0.36 / (KB * tq[k])) / tq[k];
+            ck_assert_int_eq(srx_arrhenius_conductivity_at(&c, tq[k], &v, &u, NULL), SRX_OK);
+            ck_assert_msg(fabs(v - truth) < 5 * u, "sigma(%g K) %g +- %g vs %g", tq[k], v, u,
+                          truth);
+            in[k] += fabs(v - truth) < u;
+        }
+    }
+    for (k = 0; k < 2; k++)
+        ck_assert_msg(in[k] >= 0.45 * draws && in[k] <= 0.92 * draws,
+                      "sigma(%g K) within 1 sigma in %d of %d draws", tq[k], in[k], draws);
+    gsl_rng_free(rng);
 }
 END_TEST
 
 /* Two regimes as in the seed's Figure 3b (Li: 1.01 eV below, 0.28 eV above
  * 323 K): noisy sigma T (2 %), many draws.  Each of Ea_low, Ea_high, Tc
  * within 4 sigma on every draw, and within 1 sigma on [0.45, 0.92] of the
- * draws (68 % nominal, binomial scatter of 40 draws). Ngai n from the fit
- * equals 1 - Ea_high/Ea_low. */
+ * draws (68 % nominal, binomial scatter of 40 draws); likewise sigma(T)
+ * +- u from srx_arrhenius_conductivity_at() below (303.15 K) and above
+ * (340 K) the crossover. Ngai n from the fit equals 1 - Ea_high/Ea_low. */
 START_TEST(conductivity_kink)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     const double el = 1.01, eh = 0.28, tc = 323.0, lnc = log(1e-2 * tc);
     const int draws = srxt_long() ? 300 : 40;
-    int dr, in[3] = {0, 0, 0}, k;
+    const double tq[2] = {303.15, 340.0}; /* sigma(T) below and above the crossover */
+    int dr, in[3] = {0, 0, 0}, ins[2] = {0, 0}, k;
     gsl_rng_set(rng, 3);
     for (dr = 0; dr < draws; dr++) {
         double t[24], s[24], e[24];
@@ -420,6 +465,20 @@ START_TEST(conductivity_kink)
             }
         }
         srxt_assert_rel(c.ngai_n, 1 - c.ea_high_ev / c.ea_low_ev, 1e-14);
+        for (k = 0; k < 2; k++) {
+            double v, u, x = 1 / tq[k] - 1 / tc;
+            double truth = exp(lnc - (x > 0 ? el : eh) / KB * x) / tq[k];
+            ck_assert_int_eq(srx_arrhenius_conductivity_at(&c, tq[k], &v, &u, NULL), SRX_OK);
+            /* (6 u: draw 148 of the long run has 13 low-T noise values whose
+             * mean is 4.3 sigma low, and the least-squares line at 303 K
+             * lies 5.7 u below the truth, as plain least squares through
+             * those points does) */
+            ck_assert_msg(fabs(v - truth) < 6 * u, "kink sigma(%g K) %g +- %g vs %g (draw %d: "
+                          "el %g +- %g, eh %g +- %g, tc %g +- %g)", tq[k], v, u, truth, dr,
+                          c.ea_low_ev, c.ea_low_err_ev, c.ea_high_ev, c.ea_high_err_ev,
+                          c.crossover_k, c.crossover_err_k);
+            ins[k] += fabs(v - truth) < u;
+        }
         {
             /* the seed's n = 0.72 (1 - 0.28/1.01) within 4 propagated sigma */
             double un;
@@ -432,12 +491,25 @@ START_TEST(conductivity_kink)
     for (k = 0; k < 3; k++)
         ck_assert_msg(in[k] >= 0.45 * draws && in[k] <= 0.92 * draws,
                       "kink parameter %d within 1 sigma in %d of %d draws", k, in[k], draws);
+    for (k = 0; k < 2; k++)
+        ck_assert_msg(ins[k] >= 0.45 * draws && ins[k] <= 0.92 * draws,
+                      "kink sigma(%g K) within 1 sigma in %d of %d draws", tq[k], ins[k], draws);
     gsl_rng_free(rng);
 }
 END_TEST
 
 START_TEST(conductivity_bad_input)
 {
+    {
+        srx_conductivity_result c;
+        double v;
+        memset(&c, 0, sizeof c);
+        ck_assert_int_eq(srx_arrhenius_conductivity_at(NULL, 300, &v, NULL, NULL), SRX_EINVAL);
+        ck_assert_int_eq(srx_arrhenius_conductivity_at(&c, 0.0, &v, NULL, NULL), SRX_EINVAL);
+        ck_assert_int_eq(srx_arrhenius_conductivity_at(&c, NAN, &v, NULL, NULL), SRX_EINVAL);
+        c.param[1] = NAN;
+        ck_assert_int_eq(srx_arrhenius_conductivity_at(&c, 300, &v, NULL, NULL), SRX_EINVAL);
+    }
     double t[6] = {300, 310, 320, 330, 340, 350}, s[6] = {1, 2, 3, 4, 5, 6};
     srx_conductivity_result c;
     ck_assert_int_eq(srx_arrhenius_fit_conductivity(6, t, s, NULL, NULL, NULL), SRX_EINVAL);
@@ -1021,6 +1093,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, conductivity_single);
     tcase_add_test(tc, conductivity_kink);
+    tcase_add_test(tc, conductivity_at_coverage);
     tcase_add_test(tc, conductivity_bad_input);
     suite_add_tcase(s, tc);
     tc = tcase_create("peak");

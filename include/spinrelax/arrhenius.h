@@ -331,6 +331,14 @@ typedef struct srx_conductivity_result {
     int n_points;               /**< points used */
     int converged;              /**< 1 when the fit converged */
     int covariance_scaled;      /**< 1 when scaled by chi2/dof (no errors) */
+    /** The fitted parameters of ln(sigma T / (S K/m)) versus x = 1/T:
+     *  single regime: ln A, Ea (eV) (entries 2, 3 unused, 0); kink: y_c =
+     *  ln(sigma T) at the crossover, Ea_low, Ea_high (eV), x_c = 1/Tc (1/K),
+     *  with y = y_c - (Ea_high/kB)(x - x_c) - ((Ea_low - Ea_high)/kB)
+     *  h ln(1 + exp((x - x_c)/h)), h = hinge_width_per_k. */
+    double param[4];
+    double covariance[16];      /**< covariance of param, row-major 4 x 4 */
+    double hinge_width_per_k;   /**< kink: the hinge's softening width h in 1/T (1/K); 0 single */
 } srx_conductivity_result;
 
 /**
@@ -362,6 +370,23 @@ SRX_API int srx_arrhenius_fit_kink(size_t n, const double *temperature_k,
                                    const double *conductivity_s_per_m,
                                    const double *conductivity_err_s_per_m,
                                    srx_conductivity_result *result, srx_diag *diag);
+
+/**
+ * @brief The fitted conductivity at a temperature, with its standard
+ *        uncertainty: sigma = exp(y(1/T)) / T from the result's parameters,
+ *        u(sigma) = sigma sqrt(g^T C g), g = dy/dparam, C the result's
+ *        covariance (first order; for the kink the crossover's uncertainty
+ *        is included).  Extrapolation beyond the fitted temperatures is
+ *        allowed and the uncertainty grows accordingly.
+ * @param result          a result of srx_arrhenius_fit_conductivity() or srx_arrhenius_fit_kink()
+ * @param temperature_k   T in K (> 0, finite)
+ * @param sigma_s_per_m   receives sigma in S/m
+ * @param sigma_err_s_per_m NULL, or receives u(sigma) in S/m
+ * @return #SRX_OK, #SRX_EINVAL (NULL, T <= 0, a result with non-finite parameters).
+ */
+SRX_API int srx_arrhenius_conductivity_at(const srx_conductivity_result *result,
+                                          double temperature_k, double *sigma_s_per_m,
+                                          double *sigma_err_s_per_m, srx_diag *diag);
 /** @} */
 
 #ifdef __cplusplus
