@@ -670,7 +670,7 @@ int cli_fit_peak(int argc, char **argv)
 /* ------------------------------------------------------------ fit-arrhenius */
 
 static const char help_arrhenius[] =
-    "Usage: spinrelax fit-arrhenius FILE.h5 --set NAME [--kink] [--json]\n"
+    "Usage: spinrelax fit-arrhenius FILE.h5 --set NAME [--kink] [--at-k T1[,T2...]] [--json]\n"
     "\n"
     "Fit sigma_DC T = A exp(-Ea/kB T) to /conductivity/NAME (weighted by\n"
     "sigma_err_s_per_m when present).  With --kink: two Arrhenius regimes,\n"
@@ -678,17 +678,41 @@ static const char help_arrhenius[] =
     "crossover temperature, and the Ngai coupling parameter n = 1 - Ea_high/Ea_low.\n"
     "Writes /results/arrhenius/NAME.\n"
     "\n"
+    "  --at-k T1,T2...  also sigma_DC of the fitted curve at these temperatures\n"
+    "                   (up to 8), with its uncertainty from the fit's covariance\n"
+    "\n"
     "Output (JSON keys, or CSV): ea_ev, ea_err_ev, prefactor_s_k_per_m,\n"
     "reduced_chi2, n_points; with --kink: ea_low_ev, ea_low_err_ev, ea_high_ev,\n"
-    "ea_high_err_ev, crossover_k, crossover_err_k, ngai_n, reduced_chi2, n_points.\n"
+    "ea_high_err_ev, crossover_k, crossover_err_k, ngai_n, reduced_chi2, n_points;\n"
+    "with --at-k, sigma_s_per_m_at_T_k and sigma_err_s_per_m_at_T_k for each T\n"
+    "(e.g. sigma_s_per_m_at_303.15_k).\n"
     "Exit status: 0 fitted, 1 bad usage or data, 2 not converged, 3 I/O failure.\n";
+
+#define MAX_AT 8
+
+/* "303.15,323.15" -> temperatures (> 0, finite); the count, or -1 */
+static int parse_at(const char *s, double *t)
+{
+    int n = 0;
+    while (s && *s) {
+        char *end;
+        double v = strtod(s, &end);
+        if (end == s || n == MAX_AT || !isfinite(v) || !(v > 0.0) || (*end && *end != ','))
+            return -1;
+        t[n++] = v;
+        s = *end ? end + 1 : end;
+    }
+    return n;
+}
 
 int cli_fit_arrhenius(int argc, char **argv)
 {
-    const char *pos[1], *set = NULL;
-    int npos = 0, json = 0, kink = 0, status, exit_status = CLI_EXIT_OK;
+    const char *pos[1], *set = NULL, *at = NULL;
+    int npos = 0, json = 0, kink = 0, status, exit_status = CLI_EXIT_OK, n_at = 0;
+    double t_at[MAX_AT];
     const cli_opt opts[] = {{"set", CLI_STRING, &set, NULL},
                             {"kink", CLI_FLAG, &kink, NULL},
+                            {"at-k", CLI_STRING, &at, NULL},
                             {"json", CLI_FLAG, &json, NULL},
                             {NULL, 0, NULL, NULL}};
     srx_h5_contents *c = NULL;
@@ -706,6 +730,11 @@ int cli_fit_arrhenius(int argc, char **argv)
         return status;
     if (npos != 1 || !set) {
         fprintf(stderr, "spinrelax fit-arrhenius: need FILE.h5 and --set NAME (see --help)\n");
+        return CLI_EXIT_USAGE;
+    }
+    if (at && (n_at = parse_at(at, t_at)) <= 0) {
+        fprintf(stderr, "spinrelax fit-arrhenius: --at-k '%s': expected up to %d temperatures "
+                        "in K (> 0), comma-separated\n", at, MAX_AT);
         return CLI_EXIT_USAGE;
     }
     status = srx_h5_load(pos[0], 60.0, &c, &diag);
@@ -744,31 +773,46 @@ int cli_fit_arrhenius(int argc, char **argv)
                 diag.message);
         exit_status = CLI_EXIT_NOCONV;
     }
-    if (kink) {
-        const srx_h5_number num[] = {{"ea_low_ev", r.ea_low_ev},
-                                     {"ea_low_err_ev", r.ea_low_err_ev},
-                                     {"ea_high_ev", r.ea_high_ev},
-                                     {"ea_high_err_ev", r.ea_high_err_ev},
-                                     {"crossover_k", r.crossover_k},
-                                     {"crossover_err_k", r.crossover_err_k},
-                                     {"ngai_n", r.ngai_n},
-                                     {"reduced_chi2", r.reduced_chi2},
-                                     {"n_points", r.n_points}};
-        status = write_result("fit-arrhenius", pos[0], "arrhenius", set, "kink", num,
-                              sizeof num / sizeof num[0]);
+    {
+        srx_h5_number num[9 + 2 * MAX_AT];
+        char names[2 * MAX_AT][64];
+        size_t n = 0;
+        int k;
+        if (kink) {
+            const srx_h5_number kn[] = {{"ea_low_ev", r.ea_low_ev},
+                                        {"ea_low_err_ev", r.ea_low_err_ev},
+                                        {"ea_high_ev", r.ea_high_ev},
+                                        {"ea_high_err_ev", r.ea_high_err_ev},
+                                        {"crossover_k", r.crossover_k},
+                                        {"crossover_err_k", r.crossover_err_k},
+                                        {"ngai_n", r.ngai_n},
+                                        {"reduced_chi2", r.reduced_chi2},
+                                        {"n_points", r.n_points}};
+            memcpy(num, kn, sizeof kn);
+            n = sizeof kn / sizeof kn[0];
+        } else {
+            const srx_h5_number sn[] = {{"ea_ev", r.ea_ev},
+                                        {"ea_err_ev", r.ea_err_ev},
+                                        {"prefactor_s_k_per_m", r.prefactor_s_k_per_m},
+                                        {"prefactor_err_s_k_per_m", r.prefactor_err_s_k_per_m},
+                                        {"reduced_chi2", r.reduced_chi2},
+                                        {"n_points", r.n_points}};
+            memcpy(num, sn, sizeof sn);
+            n = sizeof sn / sizeof sn[0];
+        }
+        /* sigma of the fitted curve at the asked temperatures */
+        for (k = 0; k < n_at; k++) {
+            double v = NAN, u = NAN;
+            srx_arrhenius_conductivity_at(&r, t_at[k], &v, &u, NULL);
+            snprintf(names[2 * k], sizeof names[0], "sigma_s_per_m_at_%g_k", t_at[k]);
+            snprintf(names[2 * k + 1], sizeof names[0], "sigma_err_s_per_m_at_%g_k", t_at[k]);
+            num[n++] = (srx_h5_number){names[2 * k], v};
+            num[n++] = (srx_h5_number){names[2 * k + 1], u};
+        }
+        status = write_result("fit-arrhenius", pos[0], "arrhenius", set, kink ? "kink" : "single",
+                              num, n);
         if (!status)
-            print_numbers(json, NULL, num, sizeof num / sizeof num[0], NULL);
-    } else {
-        const srx_h5_number num[] = {{"ea_ev", r.ea_ev},
-                                     {"ea_err_ev", r.ea_err_ev},
-                                     {"prefactor_s_k_per_m", r.prefactor_s_k_per_m},
-                                     {"prefactor_err_s_k_per_m", r.prefactor_err_s_k_per_m},
-                                     {"reduced_chi2", r.reduced_chi2},
-                                     {"n_points", r.n_points}};
-        status = write_result("fit-arrhenius", pos[0], "arrhenius", set, "single", num,
-                              sizeof num / sizeof num[0]);
-        if (!status)
-            print_numbers(json, NULL, num, sizeof num / sizeof num[0], NULL);
+            print_numbers(json, NULL, num, n, NULL);
     }
     return status ? status : exit_status;
 }

@@ -74,6 +74,22 @@ awk -v lo="$(json_get "$tmp/kink.json" ea_low_ev)" -v slo="$(json_get "$tmp/kink
     if (d1 < 0) d1 = -d1; if (d2 < 0) d2 = -d2; if (d3 < 0) d3 = -d3; if (d4 < 0) d4 = -d4;
     if (d1 > 4 * slo || d2 > 4 * shi || d3 > 4 * stc + 5 || d4 > 0.05) exit 1 }'
 "$bin" fit-arrhenius "$tmp/d.h5" --set Li | head -n 1 | grep -q "^ea_ev,ea_err_ev,"
+# sigma of the fitted kink at 323 K: the truth's 9.1e-3 S/m within 4 u;
+# the CSV carries the same columns; a bad list is a one-line usage error
+"$bin" fit-arrhenius "$tmp/d.h5" --set Li --kink --at-k 303.15,323 --json > "$tmp/at.json"
+awk -v v="$(json_get "$tmp/at.json" sigma_s_per_m_at_323_k)" \
+    -v u="$(json_get "$tmp/at.json" sigma_err_s_per_m_at_323_k)" 'BEGIN { d = v - 9.1e-3;
+    if (d < 0) d = -d; printf "sigma(323 K): %.5g +- %.3g S/m (truth 9.1e-3)\n", v, u;
+    if (!(u > 0) || d > 4 * u) exit 1 }'
+grep -q '"sigma_err_s_per_m_at_303.15_k": ' "$tmp/at.json"
+"$bin" fit-arrhenius "$tmp/d.h5" --set Li --at-k 300 | head -n 1 | \
+    grep -q ",n_points,sigma_s_per_m_at_300_k,sigma_err_s_per_m_at_300_k$"
+for bad in "300,abc" "-5" "0" "1,2,3,4,5,6,7,8,9" ""; do
+    set +e
+    "$bin" fit-arrhenius "$tmp/d.h5" --set Li --at-k "$bad" > "$tmp/out" 2> "$tmp/err"; rc=$?
+    set -e
+    [ $rc -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && [ ! -s "$tmp/out" ] || { echo "--at-k '$bad': exit $rc"; exit 1; }
+done
 set +e
 "$bin" fit-arrhenius "$tmp/d.h5" --set Na 2> "$tmp/err"; rc=$?
 set -e
